@@ -1,0 +1,113 @@
+"""Element-wise activations: y = f(x), dx = dout * f'(x).
+
+Each caches the least that its backward needs (x, or y when f' is cheaper in terms of y).
+"""
+
+import numpy as np
+
+from scratch.kernels.numerics import sigmoid
+from scratch.manual.module import Module
+from scratch.validation import check_floating
+
+
+class Activation(Module):
+    """Shared plumbing: check the input, remember it, forget the cache after backward."""
+
+    def forward(self, x):
+        check_floating(type(self).__name__, x)
+        self.cache = x
+        return self.f(x)
+
+    def backward(self, dout):
+        if getattr(self, "cache", None) is None:
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        return self.df(self.cache, dout)
+
+    def f(self, x):
+        raise NotImplementedError
+
+    def df(self, x, dout):
+        raise NotImplementedError
+
+
+class Sigmoid(Activation):
+    """y = 1 / (1 + exp(-x));  dx = dout * y * (1 - y).  Stable for any finite x (see kernels)."""
+
+    def forward(self, x):
+        y = super().forward(x)
+        self.cache = y  # the derivative is cheapest in terms of y
+        return y
+
+    def f(self, x):
+        return sigmoid(x)
+
+    def df(self, y, dout):
+        return dout * y * (1 - y)
+
+
+class Tanh(Activation):
+    """y = tanh(x);  dx = dout * (1 - y**2)."""
+
+    def forward(self, x):
+        y = super().forward(x)
+        self.cache = y
+        return y
+
+    def f(self, x):
+        return np.tanh(x)
+
+    def df(self, y, dout):
+        return dout * (1 - y * y)
+
+
+class ReLU(Activation):
+    """y = max(x, 0);  dx = dout * [x > 0].
+
+    NOTE: at x == 0 the derivative is taken as 0, as torch takes it.
+    """
+
+    def f(self, x):
+        return np.maximum(x, 0)
+
+    def df(self, x, dout):
+        return np.where(x > 0, dout, 0)
+
+
+class LeakyReLU(Activation):
+    """y = x if x > 0 else negative_slope * x;  dx = dout * (1 if x > 0 else negative_slope).
+
+    NOTE: at x == 0 the slope is ``negative_slope``, as torch takes it.
+    """
+
+    def __init__(self, negative_slope: float = 0.01):
+        super().__init__()
+        self.negative_slope = float(negative_slope)
+
+    def f(self, x):
+        return np.where(x > 0, x, x * self.negative_slope)
+
+    def df(self, x, dout):
+        return np.where(x > 0, dout, dout * self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
+
+class SELU(Activation):
+    """y = scale * (x if x > 0 else alpha * (exp(x) - 1));  dx = dout * scale * (1 if x > 0 else alpha * exp(x)).
+
+    alpha and scale are the constants of Klambauer et al. (2017), "Self-Normalizing Neural
+    Networks", to full double precision. NOTE: at x == 0 the negative branch is used
+    (slope scale * alpha), as torch does. ``expm1`` is taken of min(x, 0) only, so a large positive
+    x never overflows.
+    """
+
+    alpha = 1.6732632423543772848170429916717
+    scale = 1.0507009873554804934193349852946
+
+    def f(self, x):
+        negative = self.alpha * np.expm1(np.minimum(x, 0))
+        return self.scale * np.where(x > 0, x, negative)
+
+    def df(self, x, dout):
+        return dout * self.scale * np.where(x > 0, 1.0, self.alpha * np.exp(np.minimum(x, 0)))

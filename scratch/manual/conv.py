@@ -1,0 +1,106 @@
+"""2-D convolution (cross-correlation, as in every framework) through im2col."""
+
+import numpy as np
+
+from scratch.kernels.im2col import col2im, conv_output_size, im2col
+from scratch.manual.init import uniform_fan_in
+from scratch.manual.module import Module, float_dtype
+from scratch.validation import as_pair, check_floating, check_ndim, fmt_shape
+
+
+def check_window_fits(layer: str, x_shape, kernel_size, padding) -> None:
+    """Raise if a KH x KW window does not fit once inside the padded H x W input."""
+    (KH, KW), (PH, PW) = kernel_size, padding
+    H, W = x_shape[-2] + 2 * PH, x_shape[-1] + 2 * PW
+    if KH > H or KW > W:
+        raise RuntimeError(
+            f"{layer}: calculated padded input size per channel: ({H} x {W}). Kernel size: "
+            f"({KH} x {KW}). Kernel size can't be greater than actual input size "
+            f"(input of size {fmt_shape(x_shape)}, padding {padding})"
+        )
+
+
+class Conv2d(Module):
+    """out[n, o] = bias[o] + sum_c weight[o, c] (*) x[n, c], with stride and zero padding.
+
+    Shapes (notation of ``scratch.kernels.im2col``):
+        x (N, C, H, W) or unbatched (C, H, W); weight (Cout, C, KH, KW); bias (Cout,)
+        out (N, Cout, OH, OW),  OH = (H + 2*PH - KH) // SH + 1,  OW = (W + 2*PW - KW) // SW + 1
+    As matrices, with cols = im2col(x) (N*OH*OW, C*KH*KW) and W2 = weight.reshape(Cout, C*KH*KW):
+        forward   out2 = cols @ W2.T + bias                 (N*OH*OW, Cout)
+        backward  dW2 = dout2.T @ cols;  dbias = dout2.sum(0);  dx = col2im(dout2 @ W2)
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        padding=0,
+        bias: bool = True,
+        dtype=np.float32,
+    ):
+        super().__init__()
+        self.in_channels, self.out_channels = int(in_channels), int(out_channels)
+        self.kernel_size = as_pair(kernel_size, "kernel_size")
+        self.stride = as_pair(stride, "stride")
+        self.padding = as_pair(padding, "padding")
+        if min(self.kernel_size) < 1 or min(self.stride) < 1 or min(self.padding) < 0:
+            raise ValueError(
+                f"Conv2d: kernel_size and stride must be positive and padding non-negative, got "
+                f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+            )
+        self.dtype = float_dtype(dtype)
+        fan_in = self.in_channels * self.kernel_size[0] * self.kernel_size[1]
+        shape = (self.out_channels, self.in_channels, *self.kernel_size)
+        self.params["weight"] = uniform_fan_in(shape, fan_in, self.dtype)
+        if bias:
+            self.params["bias"] = uniform_fan_in((self.out_channels,), fan_in, self.dtype)
+
+    def _check_input(self, x) -> None:
+        check_floating("Conv2d", x, self.dtype)
+        check_ndim("Conv2d", x, (3, 4), "(N, C, H, W) or unbatched (C, H, W)")
+        if x.shape[-3] != self.in_channels:
+            raise RuntimeError(
+                f"Conv2d: weight of size {fmt_shape(self.params['weight'].shape)}, expected "
+                f"input{fmt_shape(x.shape)} to have {self.in_channels} channels, but got "
+                f"{x.shape[-3]} channels instead"
+            )
+        check_window_fits("Conv2d", x.shape, self.kernel_size, self.padding)
+
+    def forward(self, x):
+        self._check_input(x)
+        unbatched = x.ndim == 3
+        if unbatched:
+            x = x[None]
+        N, _, H, W = x.shape
+        OH = conv_output_size(H, self.kernel_size[0], self.stride[0], self.padding[0])
+        OW = conv_output_size(W, self.kernel_size[1], self.stride[1], self.padding[1])
+        cols = im2col(x, self.kernel_size, self.stride, self.padding)
+        W2 = self.params["weight"].reshape(self.out_channels, -1)
+        out2 = cols @ W2.T
+        if "bias" in self.params:
+            out2 += self.params["bias"]
+        self.cache = (x.shape, cols, unbatched)
+        out = out2.reshape(N, OH, OW, self.out_channels).transpose(0, 3, 1, 2)
+        return out[0] if unbatched else out
+
+    def backward(self, dout):
+        x_shape, cols, unbatched = self.cache
+        if unbatched:
+            dout = dout[None]
+        weight = self.params["weight"]
+        dout2 = dout.transpose(0, 2, 3, 1).reshape(-1, self.out_channels)  # (N*OH*OW, Cout)
+        self.accumulate_grad("weight", (dout2.T @ cols).reshape(weight.shape))
+        if "bias" in self.params:
+            self.accumulate_grad("bias", dout2.sum(axis=0))
+        dcols = dout2 @ weight.reshape(self.out_channels, -1)
+        dx = col2im(dcols, x_shape, self.kernel_size, self.stride, self.padding)
+        return dx[0] if unbatched else dx
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}, padding={self.padding}, bias={'bias' in self.params}"
+        )

@@ -1,0 +1,46 @@
+"""Inverted dropout: zero each element with probability p, scale the survivors by 1 / (1 - p)."""
+
+import numpy as np
+
+from scratch.manual.module import Module
+from scratch.random import default_generator
+from scratch.validation import check_floating
+
+
+class Dropout(Module):
+    """training: y = x * keep / (1 - p), keep ~ Bernoulli(1 - p) drawn once per forward;
+    eval (or p == 0): y = x.  Backward: dx = dout * keep / (1 - p), with the *same* mask.
+
+    The expectation of y equals x, so nothing needs rescaling at test time.
+    NOTE: the mask is drawn in forward and reused in backward; a fresh mask in backward is a classic
+    bug. p == 1 drops everything (y = 0 * x), as torch does, rather than dividing by zero.
+    ``sample_mask`` is the one place randomness enters, so a test can inject a mask.
+    """
+
+    def __init__(self, p: float = 0.5):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p = float(p)
+
+    def sample_mask(self, shape) -> np.ndarray:
+        """A boolean keep-mask, True with probability 1 - p."""
+        return default_generator().random(shape) >= self.p
+
+    def forward(self, x):
+        check_floating("Dropout", x)
+        if not self.training or self.p == 0.0:
+            self.cache = None
+            return x
+        keep = self.sample_mask(x.shape)
+        # (keep / (1 - p)) first, then times x: the same rounding as torch.
+        scale = np.zeros(x.shape, x.dtype) if self.p == 1.0 else keep.astype(x.dtype) / (1 - self.p)
+        self.cache = scale
+        return x * scale
+
+    def backward(self, dout):
+        scale = self.cache
+        return dout if scale is None else dout * scale
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"

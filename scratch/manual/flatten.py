@@ -1,0 +1,35 @@
+"""Flatten a range of axes into one."""
+
+from scratch.manual.module import Module
+
+
+class Flatten(Module):
+    """y = x.reshape(*x.shape[:start_dim], -1, *x.shape[end_dim + 1:]);  dx = dout.reshape(x.shape).
+
+    Defaults flatten everything but the batch axis: (N, C, H, W) -> (N, C*H*W), as torch.nn.Flatten.
+    """
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x):
+        start, end = (_normalize_dim(d, x.ndim) for d in (self.start_dim, self.end_dim))
+        if start > end:
+            raise RuntimeError(f"Flatten: start_dim ({self.start_dim}) cannot come after end_dim ({self.end_dim})")
+        self.cache = x.shape
+        return x.reshape(*x.shape[:start], -1, *x.shape[end + 1 :])
+
+    def backward(self, dout):
+        return dout.reshape(self.cache)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+def _normalize_dim(dim: int, ndim: int) -> int:
+    """A possibly negative axis -> its index; IndexError when out of range, worded as torch words it."""
+    rank = max(ndim, 1)
+    if not -rank <= dim < rank:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {dim})")
+    return dim % rank

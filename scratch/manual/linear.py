@@ -1,0 +1,52 @@
+"""Fully connected layer."""
+
+import numpy as np
+
+from scratch.manual.init import uniform_fan_in
+from scratch.manual.module import Module, float_dtype
+from scratch.validation import check_floating, fmt_shape
+
+
+class Linear(Module):
+    """y = x @ weight.T + bias.
+
+    Shapes: x (*, in_features) -> y (*, out_features); weight (out_features, in_features);
+    bias (out_features,). Any number of leading axes, as in torch.
+    Backward, with x and dout flattened to 2-D (M, in) and (M, out):
+        dx = dout @ weight          dweight = dout.T @ x          dbias = dout.sum(axis=0)
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=np.float32):
+        super().__init__()
+        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.dtype = float_dtype(dtype)
+        shape = (self.out_features, self.in_features)
+        self.params["weight"] = uniform_fan_in(shape, self.in_features, self.dtype)
+        if bias:
+            self.params["bias"] = uniform_fan_in((self.out_features,), self.in_features, self.dtype)
+
+    def forward(self, x):
+        check_floating("Linear", x, self.dtype)
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
+            raise RuntimeError(
+                f"Linear: input of size {fmt_shape(x.shape)} cannot be multiplied with weight of size "
+                f"{fmt_shape(self.params['weight'].shape)}: the last dimension must be "
+                f"in_features={self.in_features}"
+            )
+        self.cache = x
+        y = x @ self.params["weight"].T
+        if "bias" in self.params:
+            y = y + self.params["bias"]
+        return y
+
+    def backward(self, dout):
+        x = self.cache
+        x2, dout2 = x.reshape(-1, self.in_features), dout.reshape(-1, self.out_features)
+        self.accumulate_grad("weight", dout2.T @ x2)
+        if "bias" in self.params:
+            self.accumulate_grad("bias", dout2.sum(axis=0))
+        return dout @ self.params["weight"]
+
+    def extra_repr(self) -> str:
+        bias = "bias" in self.params
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={bias}"

@@ -1,0 +1,184 @@
+"""The base of every hand-written layer: parameters, gradients, buffers, modes and state_dicts.
+
+A layer keeps three dicts, keyed by torch's names so that weights move freely between worlds:
+    params   learnable arrays          e.g. {"weight": (out, in), "bias": (out,)}
+    grads    d(loss)/d(param), filled by ``backward``, same keys and shapes as ``params``
+    buffers  state that is saved but not learned, e.g. BatchNorm's running_mean
+``forward(x)`` caches what ``backward`` needs; ``backward(dout)`` returns dx and adds into ``grads``.
+
+Gradients accumulate across backward calls until ``zero_grad()``, as ``.grad`` does in torch; this
+is what lets one layer be reused, e.g. an RNN cell at every time step.
+"""
+
+from collections.abc import Iterator
+
+import numpy as np
+
+
+class Parameter:
+    """A view of one parameter of a layer: ``.data`` and ``.grad`` arrays, as an optimizer sees them.
+
+    The arrays stay in the layer's ``params`` and ``grads`` dicts; this object only names them, so an
+    optimizer that writes ``p.data -= lr * p.grad`` in place updates the layer itself.
+    """
+
+    __slots__ = ("_layer", "name")
+
+    def __init__(self, layer: "Module", name: str):
+        self._layer, self.name = layer, name
+
+    @property
+    def data(self) -> np.ndarray:
+        return self._layer.params[self.name]
+
+    @data.setter
+    def data(self, value) -> None:
+        self._layer.params[self.name][...] = value
+
+    @property
+    def grad(self):
+        return self._layer.grads.get(self.name)
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is None:
+            self._layer.grads.pop(self.name, None)
+        else:
+            self._layer.grads[self.name] = value
+
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    def __repr__(self) -> str:
+        return f"Parameter({self.name!r}, shape={self.shape}, dtype={self.data.dtype})"
+
+
+def float_dtype(dtype) -> np.dtype:
+    """A layer's parameter dtype: float32 by default, as in torch; any floating NumPy dtype."""
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"dtype must be a floating type (float32 or float64), got {dtype}")
+    return dtype
+
+
+class Module:
+    """Base class: ``forward``/``backward`` plus the bookkeeping every layer shares.
+
+    Layers with parameters take ``dtype`` (float32 by default) and keep it in ``self.dtype``;
+    layers without (activations, pooling, dropout) follow the dtype of their input, as in torch.
+    """
+
+    def __init__(self):
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.buffers: dict[str, np.ndarray] = {}
+        self.training = True
+
+    # -- the contract -------------------------------------------------------------------------
+    def forward(self, x):
+        raise NotImplementedError
+
+    def backward(self, dout):
+        raise NotImplementedError
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    # -- submodules (containers override this) ------------------------------------------------
+    def children(self) -> dict[str, "Module"]:
+        """Named submodules; a plain layer has none."""
+        return {}
+
+    # -- parameters ---------------------------------------------------------------------------
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        for name in self.params:
+            yield prefix + name, Parameter(self, name)
+        for child_name, child in self.children().items():
+            yield from child.named_parameters(f"{prefix}{child_name}.")
+
+    def parameters(self) -> Iterator[Parameter]:
+        """Objects with ``.data`` and ``.grad``: what an optimizer updates."""
+        for _, p in self.named_parameters():
+            yield p
+
+    def accumulate_grad(self, name: str, grad: np.ndarray) -> None:
+        """grads[name] += grad, creating it on the first backward since ``zero_grad``."""
+        if name in self.grads:
+            self.grads[name] = self.grads[name] + grad
+        else:
+            self.grads[name] = grad
+
+    def zero_grad(self) -> None:
+        """Forget every gradient (``grad`` becomes None, as torch's ``set_to_none=True``)."""
+        self.grads.clear()
+        for child in self.children().values():
+            child.zero_grad()
+
+    # -- modes --------------------------------------------------------------------------------
+    def train(self, mode: bool = True) -> "Module":
+        self.training = mode
+        for child in self.children().values():
+            child.train(mode)
+        return self
+
+    def eval(self) -> "Module":
+        return self.train(False)
+
+    # -- state_dict ---------------------------------------------------------------------------
+    def state_dict(self, prefix: str = "") -> dict[str, np.ndarray]:
+        """Copies of every parameter and buffer, keyed as torch keys them ("0.weight", ...)."""
+        state = {prefix + k: v.copy() for k, v in {**self.params, **self.buffers}.items()}
+        for child_name, child in self.children().items():
+            state.update(child.state_dict(f"{prefix}{child_name}."))
+        return state
+
+    def load_state_dict(self, state_dict, strict: bool = True) -> None:
+        """Copy arrays in by key, keeping each array's own dtype (a float32 layer stays float32).
+
+        Accepts anything array-like per key (NumPy arrays, or torch tensors moved with ``.numpy()``).
+        Raises ``RuntimeError`` naming missing or unexpected keys and shape mismatches, as torch does.
+        """
+        own = self._named_arrays()
+        given = dict(state_dict)
+        problems = []
+        if strict:
+            missing = [k for k in own if k not in given]
+            unexpected = [k for k in given if k not in own]
+            if missing:
+                problems.append(f"Missing key(s) in state_dict: {', '.join(map(repr, missing))}.")
+            if unexpected:
+                problems.append(f"Unexpected key(s) in state_dict: {', '.join(map(repr, unexpected))}.")
+        for key, target in own.items():
+            if key not in given:
+                continue
+            value = np.asarray(given[key])
+            if value.shape != target.shape:
+                problems.append(
+                    f"size mismatch for {key}: copying a param with shape {value.shape} from "
+                    f"checkpoint, the shape in current model is {target.shape}."
+                )
+        if problems:
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(problems)
+            )
+        for key, target in own.items():
+            if key in given:
+                target[...] = np.asarray(given[key])  # in place: dtype and identity are kept
+
+    def _named_arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
+        """The live arrays behind ``state_dict`` (no copies)."""
+        arrays = {prefix + k: v for k, v in {**self.params, **self.buffers}.items()}
+        for child_name, child in self.children().items():
+            arrays.update(child._named_arrays(f"{prefix}{child_name}."))
+        return arrays
+
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        children = self.children()
+        if not children:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        lines = [f"  ({name}): {child!r}".replace("\n", "\n  ") for name, child in children.items()]
+        return f"{type(self).__name__}(\n" + "\n".join(lines) + "\n)"

@@ -1,0 +1,65 @@
+"""2-D max-pooling through im2col: each window becomes a row, and the max of a row is its output."""
+
+import numpy as np
+
+from scratch.kernels.im2col import col2im, conv_output_size, im2col
+from scratch.manual.module import Module
+from scratch.validation import as_pair, check_floating, check_ndim, fmt_shape
+
+
+class MaxPool2d(Module):
+    """out[n, c, oh, ow] = max over the KH x KW window at (oh*SH - PH, ow*SW - PW) of x[n, c].
+
+    Shapes: x (N, C, H, W) or (C, H, W) -> out (N, C, OH, OW), OH = (H + 2*PH - KH) // SH + 1.
+    ``stride`` defaults to ``kernel_size``; padding is -inf, so a padded cell never wins.
+    Backward: dout[n, c, oh, ow] goes to the position of that window's max, and where windows
+    overlap (stride < kernel) one input position collects the sum over every window it won.
+    NOTE: at ties the first maximum in the window's row-major scan order wins, as in torch's CPU
+    kernel, and NaN counts as the maximum (it propagates), as in torch.
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size = as_pair(kernel_size, "kernel_size")
+        self.stride = as_pair(kernel_size if stride is None else stride, "stride")
+        self.padding = as_pair(padding, "padding")
+        (KH, KW), (PH, PW) = self.kernel_size, self.padding
+        if min(self.kernel_size) < 1 or min(self.stride) < 1 or min(self.padding) < 0:
+            raise ValueError(
+                f"MaxPool2d: kernel_size and stride must be positive and padding non-negative, got "
+                f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+            )
+        if 2 * PH > KH or 2 * PW > KW:
+            raise RuntimeError(
+                f"MaxPool2d: pad should be at most half of effective kernel size, but got "
+                f"padding={self.padding} and kernel_size={self.kernel_size}"
+            )
+
+    def forward(self, x):
+        check_floating("MaxPool2d", x)
+        check_ndim("MaxPool2d", x, (3, 4), "(N, C, H, W) or unbatched (C, H, W)")
+        *lead, H, W = x.shape
+        (KH, KW), (SH, SW), (PH, PW) = self.kernel_size, self.stride, self.padding
+        OH, OW = conv_output_size(H, KH, SH, PH), conv_output_size(W, KW, SW, PW)
+        if OH < 1 or OW < 1:
+            raise RuntimeError(
+                f"MaxPool2d: given input size {fmt_shape(x.shape)}, calculated output size "
+                f"({OH}x{OW}) is too small (kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"padding={self.padding})"
+            )
+        planes = x.reshape(-1, 1, H, W)  # every (n, c) plane pooled alike: (N*C, 1, H, W)
+        cols = im2col(planes, self.kernel_size, self.stride, self.padding, pad_value=-np.inf)
+        argmax = np.argmax(cols, axis=1)  # (N*C*OH*OW,), index of the max inside each window
+        out = cols[np.arange(cols.shape[0]), argmax]
+        self.cache = (planes.shape, argmax, cols.shape)
+        return out.reshape(*lead, OH, OW)
+
+    def backward(self, dout):
+        planes_shape, argmax, cols_shape = self.cache
+        dcols = np.zeros(cols_shape, dtype=dout.dtype)
+        dcols[np.arange(cols_shape[0]), argmax] = dout.reshape(-1)
+        dplanes = col2im(dcols, planes_shape, self.kernel_size, self.stride, self.padding)
+        return dplanes.reshape(*dout.shape[:-2], *planes_shape[-2:])
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
