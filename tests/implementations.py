@@ -1,0 +1,139 @@
+"""Adapters that run any implementation of a registry op the same way.
+
+An implementation is a module exposing the registry's class names. Its *contract* says how a
+gradient comes out of it:
+  - ``ManualContract``: the hand-written style of scratch.manual: ``forward(*inputs)`` then
+    ``backward(dout) -> dx``, with parameters' gradients in ``named_parameters()``'s ``.grad``;
+  - ``TorchContract``: torch modules, whose gradients come from ``out.backward(dout)``.
+A runner holds one built layer, its inputs, and ``arrays``: the live arrays of every differentiable
+input and parameter, so finite differences can nudge them in place.
+"""
+
+import importlib
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+import reference
+from tests.registry import OpSpec
+from tests.sample import TORCH_DTYPES, Sample, build
+
+
+@dataclass
+class Result:
+    output: np.ndarray
+    grads: dict[str, np.ndarray]  # "input" and parameter names ("weight", "0.bias", ...)
+    state: dict[str, np.ndarray]  # state_dict after one forward (running statistics move)
+
+
+def input_names(spec: OpSpec) -> list[str]:
+    return ["input" if i == 0 else f"input{i}" for i in spec.differentiable]
+
+
+class ManualContract:
+    """Layers with a hand-written ``backward``."""
+
+    contract = "manual"
+
+    def __init__(self, module, label: str | None = None):
+        self.module = module
+        self.label = label or module.__name__
+
+    def provides(self, spec: OpSpec) -> bool:
+        return spec.build is not None or hasattr(self.module, spec.name)
+
+    def runner(self, spec: OpSpec, sample: Sample) -> "ManualRunner":
+        layer = build(spec, self.module, sample.config, dtype=np.dtype(sample.dtype))
+        layer.load_state_dict(sample.state)
+        layer.train(sample.config.training)
+        if sample.mask is not None:
+            layer.sample_mask = lambda shape: sample.mask
+        return ManualRunner(spec, layer, [a.copy() for a in sample.inputs])
+
+    def run(self, spec: OpSpec, sample: Sample) -> Result:
+        return self.runner(spec, sample).run(sample.dout)
+
+
+class ManualRunner:
+    def __init__(self, spec, layer, inputs):
+        self.layer, self.inputs = layer, inputs
+        self.input_names = input_names(spec)
+        self.arrays = dict(zip(self.input_names, (inputs[i] for i in spec.differentiable), strict=True))
+        self.arrays.update((name, p.data) for name, p in layer.named_parameters())
+
+    def forward(self) -> np.ndarray:
+        return np.asarray(self.layer.forward(*self.inputs))
+
+    def run(self, make_dout) -> Result:
+        out = self.forward()
+        state = self.layer.state_dict()
+        dx = self.layer.backward(make_dout(out.shape))
+        grads = {self.input_names[0]: dx}
+        grads.update((name, p.grad) for name, p in self.layer.named_parameters())
+        return Result(out, grads, state)
+
+
+class TorchContract:
+    """torch.nn modules: gradients by autograd."""
+
+    contract = "torch"
+
+    def __init__(self, module, label: str | None = None):
+        self.module = module
+        self.label = label or module.__name__
+
+    def provides(self, spec: OpSpec) -> bool:
+        return spec.build is not None or hasattr(self.module, spec.name)
+
+    def runner(self, spec: OpSpec, sample: Sample) -> "TorchRunner":
+        layer = build(spec, self.module, sample.config, dtype=TORCH_DTYPES[sample.dtype])
+        layer.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in sample.state.items()})
+        layer.train(sample.config.training)
+        if sample.mask is not None:
+            layer.sample_mask = lambda shape, dtype=torch.float32: torch.from_numpy(sample.mask).to(dtype)
+        tensors = [torch.from_numpy(a.copy()) for a in sample.inputs]
+        for i in spec.differentiable:
+            tensors[i].requires_grad_(True)
+        return TorchRunner(spec, layer, tensors)
+
+    def run(self, spec: OpSpec, sample: Sample) -> Result:
+        return self.runner(spec, sample).run(sample.dout)
+
+
+class TorchRunner:
+    def __init__(self, spec, layer, tensors):
+        self.layer, self.tensors = layer, tensors
+        self.input_names = input_names(spec)
+        differentiable = [tensors[i] for i in spec.differentiable]
+        # .numpy() of a detached tensor shares its memory: nudging the array nudges the tensor.
+        self.arrays = {n: t.detach().numpy() for n, t in zip(self.input_names, differentiable, strict=True)}
+        self.arrays.update((name, p.detach().numpy()) for name, p in layer.named_parameters())
+        self.differentiable = differentiable
+
+    def forward(self) -> np.ndarray:
+        with torch.no_grad():
+            return self.layer(*self.tensors).numpy()
+
+    def run(self, make_dout) -> Result:
+        out = self.layer(*self.tensors)
+        state = reference.to_numpy(self.layer.state_dict())
+        out.backward(torch.from_numpy(make_dout(tuple(out.shape))))
+        grads = {n: _numpy_or_none(t.grad) for n, t in zip(self.input_names, self.differentiable, strict=True)}
+        grads.update((name, _numpy_or_none(p.grad)) for name, p in self.layer.named_parameters())
+        return Result(out.detach().numpy(), grads, state)
+
+
+def _numpy_or_none(t):
+    return None if t is None else t.numpy()
+
+
+def implementation(path: str = "scratch.manual", contract: str = "manual"):
+    """An implementation by import path and contract: ``implementation("mypkg.layers")``."""
+    contracts = {"manual": ManualContract, "torch": TorchContract}
+    if contract not in contracts:
+        raise ValueError(f"unknown contract {contract!r}; expected one of {sorted(contracts)}")
+    return contracts[contract](importlib.import_module(path), label=path)
+
+
+TORCH = TorchContract(reference, label="reference")
