@@ -25,8 +25,7 @@ def check_ndim(layer: str, x, ndims: tuple[int, ...], layout: str, error=Runtime
     if x.ndim not in ndims:
         expected = " or ".join(f"{d}D" for d in ndims)
         raise error(
-            f"{layer}: expected {expected} input {layout}, but got input of size {fmt_shape(x.shape)} "
-            f"({x.ndim}D)"
+            f"{layer}: expected {expected} input {layout}, but got input of size {fmt_shape(x.shape)} ({x.ndim}D)"
         )
 
 

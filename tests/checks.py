@@ -27,9 +27,7 @@ class Discrepancy:
         return Discrepancy(0.0, 0.0, (), True)
 
     def merge(self, other: "Discrepancy") -> "Discrepancy":
-        return Discrepancy(
-            max(self.max_abs, other.max_abs), max(self.max_rel, other.max_rel), (), self.ok and other.ok
-        )
+        return Discrepancy(max(self.max_abs, other.max_abs), max(self.max_rel, other.max_rel), (), self.ok and other.ok)
 
 
 def discrepancy(actual, expected, tol: Tolerance) -> Discrepancy:
@@ -74,7 +72,8 @@ def assert_close(actual, expected, tol: Tolerance, what: str, sample: Sample, im
         i = d.worst
         raise ParityError(
             f"{sample.spec.name}: {what} ({sample.dtype}) differs between yours ({yours}) and {theirs}\n"
-            f"  worst element at index {tuple(map(int, i))}: yours = {actual[i]!r}, {theirs} = {expected[i]!r}\n"
+            f"  worst element at index {tuple(map(int, i))}: "
+            f"yours = {actual[i].item()!r}, {theirs} = {expected[i].item()!r}\n"
             f"  max abs error {d.max_abs:.3g}, max rel error {d.max_rel:.3g}; "
             f"allowed |yours - {theirs}| <= {tol.atol:g} + {tol.rtol:g} * |{theirs}|\n"
             f"{reproduction(sample, impl, what, theirs)}",
@@ -123,7 +122,11 @@ def reproduction(sample: Sample, impl, what: str, theirs: str = "torch") -> str:
         "yours = impl.run(spec, sample)",
     ]
     if theirs == "torch":
-        lines += ["torch_ = TORCH.run(spec, sample)", f'print("yours:", yours.{what})', f'print("torch:", torch_.{what})']
+        lines += [
+            "torch_ = TORCH.run(spec, sample)",
+            f'print("yours:", yours.{what})',
+            f'print("torch:", torch_.{what})',
+        ]
     else:
         lines += [
             "numeric = numeric_gradients(impl.runner(spec, sample), sample.dout(yours.output.shape))",

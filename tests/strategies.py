@@ -40,8 +40,7 @@ def pairs(draw, low: int, high: int) -> tuple[int, int]:
 def spatial_sizes(draw, kernel, padding, extra: int = 4) -> tuple[int, int]:
     """H, W such that a KH x KW window fits the padded input at least once: H + 2*PH >= KH."""
     return tuple(
-        draw(st.integers(max(1, k - 2 * p), max(1, k - 2 * p) + extra))
-        for k, p in zip(kernel, padding, strict=True)
+        draw(st.integers(max(1, k - 2 * p), max(1, k - 2 * p) + extra)) for k, p in zip(kernel, padding, strict=True)
     )
 
 
@@ -102,11 +101,6 @@ def batchnorm_configs(draw, ndims: tuple[int, ...]) -> Config:
     ndim = draw(st.sampled_from(ndims))
     training = draw(st.booleans())
     C = draw(channels)
-    N = draw(st.integers(1, 4))
-    spatial = draw(shapes(ndim - 2, ndim - 2, max_side=3))
-    if training and N * math.prod(spatial) == 1:
-        N = 2  # torch refuses to train on one value per channel (an error case of its own)
-    shape = (N, C, *spatial)
     kwargs = dict(
         num_features=C,
         eps=draw(st.sampled_from([1e-5, 1e-3, 0.1])),
@@ -114,6 +108,12 @@ def batchnorm_configs(draw, ndims: tuple[int, ...]) -> Config:
         affine=draw(st.booleans()),
         track_running_stats=draw(st.booleans()),
     )
+    N = draw(st.integers(1, 4))
+    spatial = draw(shapes(ndim - 2, ndim - 2, max_side=3))
+    batch_stats = training or not kwargs["track_running_stats"]
+    if batch_stats and N * math.prod(spatial) == 1:
+        N = 2  # batch statistics of one value per channel are refused (an error case of its own)
+    shape = (N, C, *spatial)
     return Config(kwargs=kwargs, shape=shape, training=training)
 
 

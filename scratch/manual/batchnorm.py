@@ -57,9 +57,10 @@ class _BatchNorm(Module):
                 f"{name}: input of size {fmt_shape(x.shape)} has {x.shape[1]} channels, but "
                 f"num_features={self.num_features}"
             )
-        if self.training and x.size // x.shape[1] <= 1:
+        if self._uses_batch_stats() and x.size // x.shape[1] <= 1:
             raise ValueError(
-                f"{name}: expected more than 1 value per channel when training, got input size "
+                f"{name}: expected more than 1 value per channel when training (or without running "
+                f"statistics), got input size "
                 f"{fmt_shape(x.shape)}"
             )
 
@@ -67,7 +68,7 @@ class _BatchNorm(Module):
         self._check_input(x)
         axes = (0, *range(2, x.ndim))  # every axis but the channels
         shape = (1, -1) + (1,) * (x.ndim - 2)  # broadcasts a (C,) vector against x
-        use_batch_stats = self.training or not self.track_running_stats
+        use_batch_stats = self._uses_batch_stats()
         if use_batch_stats:
             mean, var = x.mean(axis=axes), x.var(axis=axes)
             if self.training and self.track_running_stats:
@@ -80,6 +81,10 @@ class _BatchNorm(Module):
         if not self.affine:
             return xhat
         return xhat * self.params["weight"].reshape(shape) + self.params["bias"].reshape(shape)
+
+    def _uses_batch_stats(self) -> bool:
+        """Batch statistics in training, and always when there are no running ones to use."""
+        return self.training or not self.track_running_stats
 
     def _update_running_stats(self, mean, var, n: int) -> None:
         self.buffers["num_batches_tracked"] += 1

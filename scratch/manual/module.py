@@ -159,9 +159,7 @@ class Module:
                     f"checkpoint, the shape in current model is {target.shape}."
                 )
         if problems:
-            raise RuntimeError(
-                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(problems)
-            )
+            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(problems))
         for key, target in own.items():
             if key in given:
                 target[...] = np.asarray(given[key])  # in place: dtype and identity are kept

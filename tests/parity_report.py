@@ -1,0 +1,109 @@
+"""A pytest plugin that turns the parity tests' measurements into a report.
+
+Each parity test measures one (op, implementation, check, dtype) cell through the ``parity``
+fixture; the largest errors seen over all hypothesis examples travel with the test report (so this
+works under pytest-xdist too). ``--parity-report=DIR`` writes DIR/parity.md and DIR/parity.json and
+prints the matrix at the end of the run.
+"""
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.checks import Discrepancy, ParityError
+
+
+class ParityCell:
+    """The largest errors of one check across every example hypothesis ran."""
+
+    def __init__(self):
+        self.key: dict | None = None
+        self.seen = Discrepancy.none()
+
+    @contextmanager
+    def measure(self, op: str, impl: str, check: str, dtype: str):
+        self.key = dict(op=op, impl=impl, check=check, dtype=dtype)
+        try:
+            yield self
+        except ParityError as e:
+            self.seen = self.seen.merge(e.discrepancy)
+            raise
+
+    def add(self, d: Discrepancy) -> None:
+        self.seen = self.seen.merge(d)
+
+
+@pytest.fixture
+def parity(record_property):
+    cell = ParityCell()
+    yield cell
+    if cell.key is not None:
+        record_property("parity", {**cell.key, "max_abs": cell.seen.max_abs, "max_rel": cell.seen.max_rel})
+
+
+def pytest_addoption(parser):
+    parser.addoption("--parity-report", metavar="DIR", help="write parity.md and parity.json to DIR")
+
+
+class _Collector:
+    def __init__(self):
+        self.cells: dict[str, dict] = {}
+        self.outcomes: dict[str, str] = {}
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+            self.outcomes[report.nodeid] = report.outcome
+        elif report.outcome == "failed":
+            self.outcomes[report.nodeid] = "failed"
+        for name, value in report.user_properties:
+            if name == "parity":
+                self.cells[report.nodeid] = value
+
+    def rows(self) -> list[dict]:
+        rows = [{**cell, "result": self.outcomes.get(nodeid, "?")} for nodeid, cell in self.cells.items()]
+        order = {"forward": 0, "gradient": 1, "finite differences": 2}
+        return sorted(rows, key=lambda r: (r["op"], r["impl"], order.get(r["check"], 9), r["dtype"]))
+
+
+def pytest_configure(config):
+    if config.getoption("--parity-report") and not hasattr(config, "workerinput"):
+        config._parity = _Collector()
+        config.pluginmanager.register(config._parity, "parity-collector")
+
+
+def markdown(rows: list[dict]) -> str:
+    lines = [
+        "# Parity report",
+        "",
+        "Each row is one check of one op in one implementation, over every example hypothesis drew.",
+        "forward and gradient compare with torch; finite differences compare an implementation's",
+        "gradients with central differences of its own forward (float64). Errors are the largest seen.",
+        "",
+        "| op | implementation | check | dtype | max abs error | max rel error | result |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        result = {"passed": "pass", "failed": "**FAIL**", "skipped": "not implemented"}.get(r["result"], r["result"])
+        lines.append(
+            f"| {r['op']} | {r['impl']} | {r['check']} | {r['dtype']} | {r['max_abs']:.2e} | "
+            f"{r['max_rel']:.2e} | {result} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    collector = getattr(config, "_parity", None)
+    if collector is None:
+        return
+    rows = collector.rows()
+    out = Path(config.getoption("--parity-report"))
+    out.mkdir(parents=True, exist_ok=True)
+    text = markdown(rows)
+    (out / "parity.md").write_text(text)
+    (out / "parity.json").write_text(json.dumps(rows, indent=1))
+    terminalreporter.section("parity report")
+    terminalreporter.write(text)
+    failed = sum(r["result"] == "failed" for r in rows)
+    terminalreporter.write_line(f"{len(rows)} checks, {failed} failed; written to {out / 'parity.md'}")
