@@ -110,10 +110,12 @@ class SigmoidFocalLoss(Module):
         alpha_t = alpha * t + (1 - alpha) * (1 - t)        (no weighting when alpha < 0)
         loss    = alpha_t * ce * q**gamma
     Backward, with ds/dx = s (1 - s):
-        d ce/dx = s - t,    d q/dx = (1 - 2t) s (1 - s)
+        d ce/dx = s - t = s (1 - t) - (1 - s) t,    d q/dx = (1 - 2t) s (1 - s)
         d loss/dx = alpha_t * ((s - t) * q**gamma + ce * gamma * q**(gamma - 1) * dq/dx)
     log(1 - s) is log_sigmoid(-x) and 1 - s is sigmoid(-x): neither is formed by subtraction, so
     nothing overflows and nothing cancels for large |x|.
+    NOTE: s - t is computed as s (1 - t) - (1 - s) t: for t = 1 and x = 40, s rounds to 1 in float32
+    and ``s - t`` would give 0 instead of -(1 - s) = -4e-18.
     NOTE: for 0 < gamma < 1 the factor q**(gamma - 1) is unbounded as q -> 0, as in torch.
     """
 
@@ -147,7 +149,8 @@ class SigmoidFocalLoss(Module):
             dmodulator = np.zeros_like(q)  # q**0 == 1 is constant, even at q == 0
         else:
             dmodulator = self.gamma * q ** (self.gamma - 1) * dq
-        return dloss * alpha_t * ((s - t) * modulator + ce * dmodulator)
+        dce = s * (1 - t) - s_neg * t  # = s - t, without cancellation
+        return dloss * alpha_t * (dce * modulator + ce * dmodulator)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}, gamma={self.gamma}, reduction={self.reduction!r}"

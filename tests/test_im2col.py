@@ -1,0 +1,56 @@
+"""The shared im2col/col2im kernels: equal to their slow loop twins, and adjoint to each other."""
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scratch.kernels.im2col import col2im, col2im_loops, im2col, im2col_loops
+from scratch.validation import as_pair
+from tests.strategies import SEEDS, conv_configs
+
+
+def geometry(config):
+    k = config.kwargs
+    return as_pair(k["kernel_size"], "k"), as_pair(k["stride"], "s"), as_pair(k["padding"], "p")
+
+
+@given(config=conv_configs(), seed=SEEDS)
+def test_im2col_equals_its_loop_twin(config, seed):
+    x = np.random.default_rng(seed).standard_normal(config.shape)
+    np.testing.assert_array_equal(im2col(x, *geometry(config)), im2col_loops(x, *geometry(config)))
+
+
+@given(config=conv_configs(), seed=SEEDS)
+def test_im2col_pads_with_the_given_value(config, seed):
+    x = np.random.default_rng(seed).standard_normal(config.shape)
+    fast = im2col(x, *geometry(config), pad_value=-np.inf)
+    np.testing.assert_array_equal(fast, im2col_loops(x, *geometry(config), pad_value=-np.inf))
+
+
+@given(config=conv_configs(), seed=SEEDS)
+def test_col2im_equals_its_loop_twin(config, seed):
+    """Overlapping windows (stride < kernel) must accumulate: the loop twin adds one entry at a time."""
+    cols_shape = im2col(np.zeros(config.shape), *geometry(config)).shape
+    cols = np.random.default_rng(seed).standard_normal(cols_shape)
+    np.testing.assert_allclose(
+        col2im(cols, config.shape, *geometry(config)), col2im_loops(cols, config.shape, *geometry(config)), rtol=1e-13
+    )
+
+
+@given(config=conv_configs(), seed=SEEDS)
+def test_col2im_is_the_adjoint_of_im2col(config, seed):
+    """<im2col(x), c> == <x, col2im(c)> for every x and c: col2im is im2col's transpose."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(config.shape)
+    cols = im2col(x, *geometry(config))
+    c = rng.standard_normal(cols.shape)
+    lhs, rhs = np.sum(cols * c), np.sum(x * col2im(c, config.shape, *geometry(config)))
+    assert np.isclose(lhs, rhs, rtol=1e-12, atol=1e-12), f"<im2col(x), c> = {lhs} but <x, col2im(c)> = {rhs}"
+
+
+@given(dtype=st.sampled_from([np.float32, np.float64]))
+def test_kernels_keep_the_dtype(dtype):
+    x = np.ones((1, 2, 4, 4), dtype=dtype)
+    cols = im2col(x, (2, 2), (1, 1), (1, 1))
+    assert cols.dtype == dtype
+    assert col2im(cols, x.shape, (2, 2), (1, 1), (1, 1)).dtype == dtype
