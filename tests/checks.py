@@ -39,10 +39,13 @@ def discrepancy(actual, expected, tol: Tolerance) -> Discrepancy:
         # NaN and inf must sit in the same places on both sides, with the same sign.
         same_nonfinite = (actual == expected) | (np.isnan(actual) & np.isnan(expected))
         diff = np.where(same_nonfinite, 0.0, np.where(np.isnan(diff), np.inf, diff))
-        rel = diff / np.maximum(np.abs(expected), np.finfo(np.float64).tiny)
-        excess = diff / (tol.atol + tol.rtol * np.abs(expected))
+        # Relative to |expected|, floored at atol / rtol: below that the tolerance is absolute, and
+        # a relative error against a value that should be 0 means nothing.
+        scale = np.where(same_nonfinite, 1.0, np.abs(expected))
+        rel = diff / np.maximum(scale, tol.atol / tol.rtol)
+        excess = diff / (tol.atol + tol.rtol * scale)
     worst = np.unravel_index(int(np.argmax(excess)), excess.shape)
-    return Discrepancy(float(diff.max()), float(np.where(diff == 0, 0, rel).max()), worst, bool(excess.max() <= 1))
+    return Discrepancy(float(diff.max()), float(rel.max()), worst, bool(excess.max() <= 1))
 
 
 class ParityError(AssertionError):
