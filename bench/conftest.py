@@ -1,0 +1,1 @@
+"""Benchmarks run apart from the tests: ``.venv/bin/pytest bench --benchmark-only``."""
