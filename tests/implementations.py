@@ -31,10 +31,10 @@ def input_names(spec: OpSpec) -> list[str]:
     return ["input" if i == 0 else f"input{i}" for i in spec.differentiable]
 
 
-class ManualContract:
-    """Layers with a hand-written ``backward``."""
+class Contract:
+    """An implementation module, seen through one contract. Subclasses build a runner."""
 
-    contract = "manual"
+    contract = ""
 
     def __init__(self, module, label: str | None = None):
         self.module = module
@@ -43,6 +43,19 @@ class ManualContract:
     def provides(self, spec: OpSpec) -> bool:
         return spec.build is not None or hasattr(self.module, spec.name)
 
+    def runner(self, spec: OpSpec, sample: Sample):
+        raise NotImplementedError
+
+    def run(self, spec: OpSpec, sample: Sample) -> Result:
+        """One forward, the state after it, and one backward with the sample's upstream gradient."""
+        return self.runner(spec, sample).run(sample.dout)
+
+
+class ManualContract(Contract):
+    """Layers with a hand-written ``backward``."""
+
+    contract = "manual"
+
     def runner(self, spec: OpSpec, sample: Sample) -> "ManualRunner":
         layer = build(spec, self.module, sample.config, dtype=np.dtype(sample.dtype))
         layer.load_state_dict(sample.state)
@@ -50,9 +63,6 @@ class ManualContract:
         if sample.mask is not None:
             layer.sample_mask = lambda shape: sample.mask
         return ManualRunner(spec, layer, [a.copy() for a in sample.inputs])
-
-    def run(self, spec: OpSpec, sample: Sample) -> Result:
-        return self.runner(spec, sample).run(sample.dout)
 
 
 class ManualRunner:
@@ -74,17 +84,10 @@ class ManualRunner:
         return Result(out, grads, state)
 
 
-class TorchContract:
+class TorchContract(Contract):
     """torch.nn modules: gradients by autograd."""
 
     contract = "torch"
-
-    def __init__(self, module, label: str | None = None):
-        self.module = module
-        self.label = label or module.__name__
-
-    def provides(self, spec: OpSpec) -> bool:
-        return spec.build is not None or hasattr(self.module, spec.name)
 
     def runner(self, spec: OpSpec, sample: Sample) -> "TorchRunner":
         layer = build(spec, self.module, sample.config, dtype=TORCH_DTYPES[sample.dtype])
@@ -96,9 +99,6 @@ class TorchContract:
         for i in spec.differentiable:
             tensors[i].requires_grad_(True)
         return TorchRunner(spec, layer, tensors)
-
-    def run(self, spec: OpSpec, sample: Sample) -> Result:
-        return self.runner(spec, sample).run(sample.dout)
 
 
 class TorchRunner:

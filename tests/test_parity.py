@@ -32,6 +32,14 @@ def draw_sample(data, spec, dtype, smooth=False):
     return make_sample(spec, config, seed, dtype, smooth=smooth)
 
 
+def run_both(op, dtype, data, impl):
+    """Draw a sample of ``op`` and run it through yours and torch."""
+    spec = OPS[op]
+    require(impl, spec)
+    sample = draw_sample(data, spec, dtype)
+    return spec, sample, impl.run(spec, sample), TORCH.run(spec, sample)
+
+
 def require(impl, spec):
     if not impl.provides(spec):
         pytest.skip(f"not implemented: {impl.label} has no {spec.name}")
@@ -41,10 +49,7 @@ def require(impl, spec):
 @dtypes
 @given(data=st.data())
 def test_forward(op, dtype, data, impl, parity):
-    spec = OPS[op]
-    require(impl, spec)
-    sample = draw_sample(data, spec, dtype)
-    yours, theirs = impl.run(spec, sample), TORCH.run(spec, sample)
+    spec, sample, yours, theirs = run_both(op, dtype, data, impl)
     tol = spec.tolerances[dtype]
     with parity.measure(spec.name, impl.label, "forward", dtype):
         parity.add(assert_close(yours.output, theirs.output, tol, "output", sample, impl))
@@ -56,10 +61,7 @@ def test_forward(op, dtype, data, impl, parity):
 @dtypes
 @given(data=st.data())
 def test_gradient(op, dtype, data, impl, parity):
-    spec = OPS[op]
-    require(impl, spec)
-    sample = draw_sample(data, spec, dtype)
-    yours, theirs = impl.run(spec, sample), TORCH.run(spec, sample)
+    spec, sample, yours, theirs = run_both(op, dtype, data, impl)
     assert set(yours.grads) == set(theirs.grads), (
         f"gradients: yours has {sorted(yours.grads)}, torch {sorted(theirs.grads)}"
     )
