@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.checks import Discrepancy, ParityError
+from tests.registry import OPS_LIST
 
 
 class ParityCell:
@@ -91,6 +92,9 @@ def markdown(rows: list[dict]) -> str:
             f"| {r['op']} | {r['impl']} | {r['check']} | {r['dtype']} | {r['max_abs']:.2e} | "
             f"{r['max_rel']:.2e} | {result} |"
         )
+    lines += ["", "## Known divergences from torch", ""]
+    for spec in OPS_LIST:
+        lines += [f"- **{spec.name}**: {text}" for text in spec.divergences]
     return "\n".join(lines) + "\n"
 
 

@@ -179,7 +179,7 @@ OPS_LIST = [
         "Conv2d",
         S.conv_configs(),
         normal,
-        divergences=("No dilation, groups or padding modes (padding='same' and the like): scratch raises.",),
+        divergences=("No dilation, groups or padding modes (padding='same' and the like): scratch raises TypeError.",),
         errors=(
             ErrorInput(
                 "wrong ndim (5-D input)",
@@ -212,6 +212,7 @@ OPS_LIST = [
             "Ties: both route the gradient to the first maximum in the window's row-major order (torch's "
             "CPU kernel); torch on CUDA may pick another, and finite differences are undefined at a tie, "
             "so FD inputs are drawn without ties.",
+            "No dilation, ceil_mode or return_indices: scratch raises TypeError.",
         ),
         errors=(
             ErrorInput("wrong ndim (2-D input)", dict(kernel_size=2), arrays((2, 3)), RuntimeError, r"\[2, 3\]"),
