@@ -33,6 +33,7 @@ class _BatchNorm(Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
+        *,
         dtype=np.float32,
     ):
         super().__init__()
@@ -98,7 +99,8 @@ class _BatchNorm(Module):
             buffer[...] = (1 - factor) * buffer + factor * batch
 
     def backward(self, dout):
-        xhat, std, axes, shape, use_batch_stats = self.cache
+        xhat, std, axes, shape, use_batch_stats = self.saved()
+        dout = np.asarray(dout).astype(self.dtype, copy=False)
         if self.affine:
             self.accumulate_grad("weight", (dout * xhat).sum(axis=axes))
             self.accumulate_grad("bias", dout.sum(axis=axes))

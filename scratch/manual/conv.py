@@ -38,6 +38,7 @@ class Conv2d(Module):
         kernel_size,
         stride=1,
         padding=0,
+        *,
         bias: bool = True,
         dtype=np.float32,
     ):
@@ -87,7 +88,8 @@ class Conv2d(Module):
         return out[0] if unbatched else out
 
     def backward(self, dout):
-        x_shape, cols, unbatched = self.cache
+        x_shape, cols, unbatched = self.saved()
+        dout = np.asarray(dout).astype(self.dtype, copy=False)
         if unbatched:
             dout = dout[None]
         weight = self.params["weight"]

@@ -30,16 +30,16 @@ class Dropout(Module):
     def forward(self, x):
         check_floating("Dropout", x)
         if not self.training or self.p == 0.0:
-            self.cache = None
+            self.cache = (None,)  # identity: backward passes dout through
             return x
         keep = self.sample_mask(x.shape)
         # (keep / (1 - p)) first, then times x: the same rounding as torch.
         scale = np.zeros(x.shape, x.dtype) if self.p == 1.0 else keep.astype(x.dtype) / (1 - self.p)
-        self.cache = scale
+        self.cache = (scale,)
         return x * scale
 
     def backward(self, dout):
-        scale = self.cache
+        (scale,) = self.saved()
         return dout if scale is None else dout * scale
 
     def extra_repr(self) -> str:

@@ -1,5 +1,7 @@
 """Flatten a range of axes into one."""
 
+import math
+
 from scratch.manual.module import Module
 
 
@@ -18,10 +20,11 @@ class Flatten(Module):
         if start > end:
             raise RuntimeError(f"Flatten: start_dim ({self.start_dim}) cannot come after end_dim ({self.end_dim})")
         self.cache = x.shape
-        return x.reshape(*x.shape[:start], -1, *x.shape[end + 1 :])
+        # math.prod, not -1: a zero-size axis elsewhere would make -1 ambiguous
+        return x.reshape(*x.shape[:start], math.prod(x.shape[start : end + 1]), *x.shape[end + 1 :])
 
     def backward(self, dout):
-        return dout.reshape(self.cache)
+        return dout.reshape(self.saved())
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

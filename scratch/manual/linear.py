@@ -16,7 +16,7 @@ class Linear(Module):
         dx = dout @ weight          dweight = dout.T @ x          dbias = dout.sum(axis=0)
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=np.float32):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, *, dtype=np.float32):
         super().__init__()
         self.in_features, self.out_features = int(in_features), int(out_features)
         self.dtype = float_dtype(dtype)
@@ -40,7 +40,8 @@ class Linear(Module):
         return y
 
     def backward(self, dout):
-        x = self.cache
+        x = self.saved()
+        dout = np.asarray(dout).astype(self.dtype, copy=False)
         x2, dout2 = x.reshape(-1, self.in_features), dout.reshape(-1, self.out_features)
         self.accumulate_grad("weight", dout2.T @ x2)
         if "bias" in self.params:

@@ -29,6 +29,10 @@ def reduce_backward(dout, shape, count: int, reduction: str, dtype):
         if dout.shape != tuple(shape):
             raise ValueError(f"backward: dout of size {fmt_shape(dout.shape)} must match the loss, {fmt_shape(shape)}")
         return dout
+    if dout.ndim != 0:
+        raise ValueError(
+            f"backward: a {reduction!r}-reduced loss is a scalar, so dout must be one, got size {fmt_shape(dout.shape)}"
+        )
     return np.broadcast_to(dout / count if reduction == "mean" else dout, shape)
 
 
@@ -69,7 +73,7 @@ class CrossEntropyLoss(Module):
         return reduce(loss.reshape(_loss_shape(input.shape)), self.reduction)
 
     def backward(self, dout=1.0):
-        logp, t, input_shape = self.cache
+        logp, t, input_shape = self.saved()
         M = t.shape[0]
         dloss = reduce_backward(dout, _loss_shape(input_shape), M, self.reduction, logp.dtype)
         dz = np.exp(logp)  # softmax
@@ -142,7 +146,7 @@ class SigmoidFocalLoss(Module):
         return reduce(alpha_t * ce * modulator, self.reduction)
 
     def backward(self, dout=1.0):
-        s, s_neg, t, ce, q, modulator, alpha_t = self.cache
+        s, s_neg, t, ce, q, modulator, alpha_t = self.saved()
         dloss = reduce_backward(dout, s.shape, s.size, self.reduction, s.dtype)
         dq = (1 - 2 * t) * s * s_neg
         if self.gamma == 0:

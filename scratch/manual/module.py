@@ -7,7 +7,10 @@ A layer keeps three dicts, keyed by torch's names so that weights move freely be
 ``forward(x)`` caches what ``backward`` needs; ``backward(dout)`` returns dx and adds into ``grads``.
 
 Gradients accumulate across backward calls until ``zero_grad()``, as ``.grad`` does in torch; this
-is what lets one layer be reused, e.g. an RNN cell at every time step.
+is what lets one layer be reused, e.g. an RNN cell at every time step. Gradients are kept in the
+layer's dtype, as torch keeps ``weight.grad`` in the weight's dtype.
+NOTE: forward keeps references to its input (no copy), as CS231n's layers do: changing x in place
+between forward and backward changes the gradients (torch would raise an error instead).
 """
 
 from collections.abc import Iterator
@@ -58,7 +61,7 @@ def float_dtype(dtype) -> np.dtype:
     """A layer's parameter dtype: float32 by default, as in torch; any floating NumPy dtype."""
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
-        raise TypeError(f"dtype must be a floating type (float32 or float64), got {dtype}")
+        raise TypeError(f"dtype must be a floating type, such as np.float32 or np.float64, got {dtype}")
     return dtype
 
 
@@ -70,6 +73,7 @@ class Module:
     """
 
     def __init__(self):
+        self.cache = None  # what forward saved for backward
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
         self.buffers: dict[str, np.ndarray] = {}
@@ -81,6 +85,12 @@ class Module:
 
     def backward(self, dout):
         raise NotImplementedError
+
+    def saved(self):
+        """What the last forward cached; a clear error when backward comes before any forward."""
+        if self.cache is None:
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward: nothing is cached")
+        return self.cache
 
     def __call__(self, *args, **kwargs):
         return self.forward(*args, **kwargs)
@@ -153,6 +163,8 @@ class Module:
             if key not in given:
                 continue
             value = np.asarray(given[key])
+            if target.dtype.kind in "iu" and value.dtype.kind not in "iu":
+                problems.append(f"{key} is a counter ({target.dtype}); refusing to truncate a {value.dtype} value.")
             if value.shape != target.shape:
                 problems.append(
                     f"size mismatch for {key}: copying a param with shape {value.shape} from "

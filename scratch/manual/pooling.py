@@ -15,7 +15,10 @@ class MaxPool2d(Module):
     Backward: dout[n, c, oh, ow] goes to the position of that window's max, and where windows
     overlap (stride < kernel) one input position collects the sum over every window it won.
     NOTE: at ties the first maximum in the window's row-major scan order wins, as in torch's CPU
-    kernel, and NaN counts as the maximum (it propagates), as in torch.
+    kernel, and NaN counts as the maximum (it propagates), as in torch. Two degenerate cases route
+    the gradient differently from torch: a window holding several NaNs (here the first, in torch
+    the last) and a padded window whose real values are all -inf (here it may pick a padded cell,
+    whose gradient is dropped; torch picks the first real cell).
     """
 
     def __init__(self, kernel_size, stride=None, padding=0):
@@ -55,7 +58,7 @@ class MaxPool2d(Module):
         return out.reshape(*lead, OH, OW)
 
     def backward(self, dout):
-        planes_shape, argmax, cols_shape = self.cache
+        planes_shape, argmax, cols_shape = self.saved()
         dcols = np.zeros(cols_shape, dtype=dout.dtype)
         dcols[np.arange(cols_shape[0]), argmax] = dout.reshape(-1)
         dplanes = col2im(dcols, planes_shape, self.kernel_size, self.stride, self.padding)
