@@ -48,6 +48,9 @@ class ErrorInput:
     error: type[Exception]
     match: str
     training: bool = True
+    stage: str = "forward"
+    """Where the error must come from: "forward" (the layer builds fine), "init", or "either"
+    (torch refuses a MaxPool2d padding at forward, scratch already at construction)."""
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ OPS_LIST = [
     ),
     OpSpec(
         "Conv2d",
-        S.conv_configs(),
+        S.conv_configs(unbatched=True),
         normal,
         divergences=("No dilation, groups or padding modes (padding='same' and the like): scratch raises TypeError.",),
         errors=(
@@ -216,7 +219,7 @@ OPS_LIST = [
     ),
     OpSpec(
         "MaxPool2d",
-        S.pool_configs(),
+        S.pool_configs(unbatched=True),
         pool_inputs,
         divergences=(
             "Ties: both route the gradient to the first maximum in the window's row-major order (torch's "
@@ -239,6 +242,7 @@ OPS_LIST = [
                 arrays((2, 3, 8, 8)),
                 RuntimeError,
                 r"padding=\(2, 2\)",
+                stage="either",
             ),
         ),
     ),
@@ -295,7 +299,7 @@ OPS_LIST = [
             "Randomness: the two sides draw from different generators, so parity runs inject one keep-mask "
             "into both; the drop rate and the 1/(1-p) scaling are tested separately, as statistics.",
         ),
-        errors=(ErrorInput("p outside [0, 1]", dict(p=1.5), arrays((2, 3)), ValueError, r"1\.5"),),
+        errors=(ErrorInput("p outside [0, 1]", dict(p=1.5), arrays((2, 3)), ValueError, r"1\.5", stage="init"),),
     ),
     OpSpec(
         "Flatten",

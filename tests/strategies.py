@@ -58,8 +58,13 @@ def linear_configs(draw) -> Config:
     return Config(kwargs=kwargs, shape=(*lead, in_features))
 
 
+def maybe_unbatched(draw, shape: tuple, unbatched: bool) -> tuple:
+    """(N, C, H, W), or (C, H, W) when unbatched input is allowed and drawn (torch accepts both)."""
+    return shape[1:] if unbatched and draw(st.booleans()) else shape
+
+
 @st.composite
-def conv_configs(draw) -> Config:
+def conv_configs(draw, unbatched: bool = False) -> Config:
     """Valid Conv2d configurations: any kernel 1..4 (non-square too), stride 1..3, padding 0..2."""
     kernel = draw(pairs(1, 4))
     stride = draw(pairs(1, 3))
@@ -74,11 +79,11 @@ def conv_configs(draw) -> Config:
         padding=padding,
         bias=draw(st.booleans()),
     )
-    return Config(kwargs=kwargs, shape=(draw(batch_sizes), C, H, W))
+    return Config(kwargs=kwargs, shape=maybe_unbatched(draw, (draw(batch_sizes), C, H, W), unbatched))
 
 
 @st.composite
-def pool_configs(draw) -> Config:
+def pool_configs(draw, unbatched: bool = False) -> Config:
     """Valid MaxPool2d configurations; stride < kernel (overlapping windows) is drawn as often as not.
 
     torch requires padding <= kernel // 2 on each axis, and stride defaults to the kernel.
@@ -91,7 +96,7 @@ def pool_configs(draw) -> Config:
         stride = draw(st.none() | pairs(1, 3))
     padding = tuple(draw(st.integers(0, k // 2)) for k in kernel)
     H, W = draw(spatial_sizes(kernel, padding))
-    shape = (draw(batch_sizes), draw(channels), H, W)
+    shape = maybe_unbatched(draw, (draw(batch_sizes), draw(channels), H, W), unbatched)
     return Config(kwargs=dict(kernel_size=kernel, stride=stride, padding=padding), shape=shape)
 
 

@@ -37,8 +37,9 @@ def test_a_torch_state_dict_loads_and_gives_torchs_output():
     ours.load_state_dict(reference.to_numpy(theirs.state_dict()))
     x = np.random.default_rng(0).standard_normal((2, 2, 4, 4))
     np.testing.assert_allclose(ours(x), theirs(torch.from_numpy(x)).detach().numpy(), rtol=1e-10, atol=1e-12)
-    back = small_net(reference, dtype=torch.float64)
+    back = small_net(reference, dtype=torch.float64).eval()
     back.load_state_dict(reference.to_torch(ours.state_dict()))  # and the other way
+    np.testing.assert_allclose(back(torch.from_numpy(x)).detach().numpy(), ours(x), rtol=1e-10, atol=1e-12)
 
 
 def test_load_state_dict_keeps_the_layers_dtype():
@@ -64,12 +65,13 @@ def test_parameters_are_live_views_for_optimizers():
     assert names == [name for name, _ in small_net(reference).named_parameters()]
     x = np.random.default_rng(1).standard_normal((3, 2, 4, 4))
     net.backward(np.ones_like(net(x)))
-    for p in net.parameters():
+    layers = {f"{i}.{k}": layer for i, layer in enumerate(net.layers) for k in layer.params}
+    for name, p in net.named_parameters():
         assert p.grad is not None and p.grad.shape == p.data.shape
-        before = p.data.copy()
-        p.data -= 0.1 * p.grad  # what an SGD step does
-        np.testing.assert_array_equal(p.data, before - 0.1 * p.grad)
-    assert np.array_equal(net[0].params["weight"], next(net.parameters()).data)
+        owner, key = layers[name], name.split(".")[1]
+        before = owner.params[key].copy()
+        p.data -= 0.1 * p.grad  # what an SGD step does, through the Parameter
+        np.testing.assert_array_equal(owner.params[key], before - 0.1 * owner.grads[key])  # seen by the layer
 
 
 def test_gradients_accumulate_until_zero_grad():
@@ -117,6 +119,56 @@ def test_unbatched_inputs_work_as_in_torch():
     assert conv.backward(np.ones_like(y)).shape == x.shape
     z = pool(x)
     assert z.shape == (2, 2, 2) and pool.backward(np.ones_like(z)).shape == x.shape
+
+
+def test_gradients_keep_the_layers_dtype_whatever_dout_is():
+    for layer, x in [
+        (nn.Linear(3, 2), np.ones((4, 3), np.float32)),
+        (nn.Conv2d(1, 2, 2), np.ones((1, 1, 3, 3), np.float32)),
+    ]:
+        out = layer(x)
+        dx = layer.backward(np.ones(out.shape, np.float64))
+        assert dx.dtype == np.float32 and all(g.dtype == np.float32 for g in layer.grads.values())
+
+
+@pytest.mark.parametrize(
+    "make", [lambda: nn.Linear(2, 2), lambda: nn.ReLU(), lambda: nn.Dropout(), lambda: nn.Flatten()]
+)
+def test_backward_before_forward_is_a_clear_error(make):
+    with pytest.raises(RuntimeError, match="backward called before forward"):
+        make().backward(np.ones((2, 2), np.float32))
+
+
+def test_reduced_losses_take_a_scalar_dout():
+    loss = nn.CrossEntropyLoss()
+    loss(np.zeros((3, 2)), np.array([0, 1, 0]))
+    with pytest.raises(ValueError, match=r"scalar.*\[3\]"):
+        loss.backward(np.ones(3))  # would silently act as per-sample weights
+
+
+def test_constructor_arguments_are_torchs():
+    """bias and dtype are keyword-only where torch has other arguments in those positions."""
+    with pytest.raises(TypeError):
+        nn.Conv2d(1, 1, 3, 1, 0, False)  # torch's sixth positional is dilation
+    with pytest.raises(TypeError):
+        nn.Linear(2, 2, True, np.float64)  # torch's fourth positional is device
+
+
+def test_flatten_zero_size_batch():
+    assert nn.Flatten()(np.zeros((0, 3, 4))).shape == (0, 12)
+
+
+def test_counters_refuse_float_values():
+    with pytest.raises(RuntimeError, match="num_batches_tracked"):
+        nn.BatchNorm1d(2).load_state_dict(
+            {
+                "weight": np.ones(2),
+                "bias": np.zeros(2),
+                "running_mean": np.zeros(2),
+                "running_var": np.ones(2),
+                "num_batches_tracked": np.array(2.7),
+            }
+        )
 
 
 def test_scratch_never_imports_torch():

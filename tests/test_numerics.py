@@ -91,5 +91,10 @@ def test_focal_loss_matches_torchvisions_formula(alpha, gamma):
     """Where the naive formula is accurate (moderate logits), it agrees with ours."""
     rng = np.random.default_rng(0)
     x, t = rng.standard_normal(200) * 3, rng.random(200)
-    expected = torchvision_formula(torch.from_numpy(x), torch.from_numpy(t), alpha, gamma).numpy()
-    np.testing.assert_allclose(nn.SigmoidFocalLoss(alpha, gamma)(x, t), expected, rtol=1e-10)
+    tx = torch.from_numpy(x).requires_grad_(True)
+    expected = torchvision_formula(tx, torch.from_numpy(t), alpha, gamma)
+    ours = nn.SigmoidFocalLoss(alpha, gamma)
+    np.testing.assert_allclose(ours(x, t), expected.detach().numpy(), rtol=1e-10)
+    dout = rng.standard_normal(200)
+    expected.backward(torch.from_numpy(dout))
+    np.testing.assert_allclose(ours.backward(dout), tx.grad.numpy(), rtol=1e-9, atol=1e-15)

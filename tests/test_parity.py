@@ -133,11 +133,21 @@ def test_bad_input(spec, case, side, impl):
     require(impl, spec)
     dtype = np.float64 if side == "yours" else torch.float64
     to_side = (lambda a: a) if side == "yours" else torch.from_numpy
-    config = Config(kwargs=case.kwargs, shape=())
-    with pytest.raises(case.error) as info:
-        layer = build(spec, impl.module, config, dtype=dtype)
-        layer.train(case.training)
-        layer(*map(to_side, case.inputs()))
+    inputs = [to_side(a) for a in case.inputs()]
+
+    def construct():
+        return build(spec, impl.module, Config(kwargs=case.kwargs, shape=()), dtype=dtype).train(case.training)
+
+    if case.stage == "init":
+        with pytest.raises(case.error) as info:
+            construct()
+    elif case.stage == "either":
+        with pytest.raises(case.error) as info:
+            construct()(*inputs)
+    else:
+        layer = construct()  # a forward-stage error: the layer itself must build without complaint
+        with pytest.raises(case.error) as info:
+            layer(*inputs)
     if side == "yours":
         assert re.search(case.match, str(info.value), re.S), (
             f"{spec.name} ({case.why}): the message should name the shapes or values at fault "
