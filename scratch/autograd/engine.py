@@ -1,0 +1,277 @@
+"""A define-by-run autograd engine: Tensor, Function and backward, readable in one sitting.
+
+Running ops on Tensors records a graph: each output remembers the Function that made it
+(``creator``), and each Function its inputs. ``backward`` walks that graph from the output back
+to the leaves, newest Function first (ordered by ``generation``), and applies the chain rule:
+each Function turns d(loss)/d(outputs) into d(loss)/d(inputs).
+
+Design (the Chainer/DeZero lineage, plus torch's semantics):
+  - ``Function.forward`` works on arrays; ``Function.backward`` works on Tensors, so the gradient
+    computation can itself be recorded (``create_graph=True``) and differentiated again.
+  - Broadcasting is undone in one place: the engine sums each input's gradient back to the input's
+    shape (``sum_to``), so no op repeats that logic.
+  - Functions hold their outputs by weak reference, so a graph is freed with its last output; and
+    after ``backward`` (unless ``retain_graph=True``) each Function drops its inputs, so a second
+    backward through the same graph raises, as in torch.
+"""
+
+import contextlib
+import heapq
+import weakref
+
+import numpy as np
+
+from scratch.kernels.backend import get_array_module
+
+_grad_enabled = True
+
+
+@contextlib.contextmanager
+def no_grad():
+    """Record no graph inside the block; the previous mode comes back even if an exception passes."""
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, False
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+@contextlib.contextmanager
+def enable_grad(mode: bool = True):
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, mode
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+def is_grad_enabled() -> bool:
+    return _grad_enabled
+
+
+class Tensor:
+    """An array that remembers how it was computed. Leaves are made by hand; others by Functions."""
+
+    __array_priority__ = 200  # ndarray <op> Tensor defers to Tensor's reflected operator
+
+    def __init__(self, data, requires_grad: bool = False):
+        if isinstance(data, Tensor):
+            raise TypeError("Tensor(data) takes an array, not a Tensor")
+        xp = get_array_module(data)
+        self.data = xp.asarray(data)
+        self.grad: Tensor | None = None
+        self.requires_grad = bool(requires_grad)
+        self.creator: Function | None = None
+        self.generation = 0
+
+    # -- array-like properties --------------------------------------------------------------------
+    shape = property(lambda self: self.data.shape)
+    ndim = property(lambda self: self.data.ndim)
+    dtype = property(lambda self: self.data.dtype)
+    size = property(lambda self: self.data.size)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        grad = ", requires_grad=True" if self.requires_grad else ""
+        return f"Tensor({np.array2string(np.asarray(self.data), prefix='Tensor(')}{grad})"
+
+    def numpy(self):
+        return self.data
+
+    def item(self):
+        return self.data.item()
+
+    def detach(self) -> "Tensor":
+        return Tensor(self.data)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.creator is None
+
+    # -- backward ---------------------------------------------------------------------------------
+    def backward(self, grad=None, retain_graph: bool | None = None, create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) * grad into the ``.grad`` of every leaf that requires grad.
+
+        ``grad`` defaults to 1 for a scalar; a non-scalar output needs one, as in torch. With
+        ``create_graph`` the gradients are themselves recorded, for a second derivative; as in
+        torch, ``retain_graph`` then defaults to True, since the new graph runs through the old one.
+        """
+        retain_graph = create_graph if retain_graph is None else retain_graph
+        if not self.requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        if grad is None:
+            if self.size != 1:
+                raise RuntimeError(f"grad can be implicitly created only for scalar outputs, got shape {self.shape}")
+            grad = Tensor(get_array_module(self.data).ones_like(self.data))
+        grad = grad if isinstance(grad, Tensor) else Tensor(grad)
+        if grad.shape != self.shape:
+            raise RuntimeError(f"grad of shape {grad.shape} does not match the output's shape {self.shape}")
+        if self.is_leaf:
+            self._accumulate(grad)
+            return
+        with enable_grad(create_graph):
+            _run_backward(self, grad, retain_graph)
+
+    def _accumulate(self, grad: "Tensor") -> None:
+        self.grad = grad if self.grad is None else self.grad + grad
+
+    def zero_grad(self) -> None:
+        self.grad = None
+
+    # -- operators (the Functions live in scratch.autograd.ops) -----------------------------------
+    def __add__(self, other):
+        return ops().add(self, other)
+
+    def __radd__(self, other):
+        return ops().add(other, self)
+
+    def __sub__(self, other):
+        return ops().sub(self, other)
+
+    def __rsub__(self, other):
+        return ops().sub(other, self)
+
+    def __mul__(self, other):
+        return ops().mul(self, other)
+
+    def __rmul__(self, other):
+        return ops().mul(other, self)
+
+    def __truediv__(self, other):
+        return ops().div(self, other)
+
+    def __rtruediv__(self, other):
+        return ops().div(other, self)
+
+    def __matmul__(self, other):
+        return ops().matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return ops().matmul(other, self)
+
+    def __pow__(self, exponent):
+        return ops().pow(self, exponent)
+
+    def __neg__(self):
+        return ops().neg(self)
+
+    def __getitem__(self, index):
+        return ops().getitem(self, index)
+
+    def reshape(self, *shape):
+        return ops().reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
+
+    def transpose(self, *axes):
+        return ops().transpose(self, axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes)
+
+    @property
+    def T(self):
+        return ops().transpose(self, ())
+
+    def sum(self, axis=None, keepdims=False):
+        return ops().sum(self, axis, keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return ops().mean(self, axis, keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return ops().max(self, axis, keepdims)
+
+    def exp(self):
+        return ops().exp(self)
+
+    def log(self):
+        return ops().log(self)
+
+
+def ops():
+    """The op factories (imported late: ops build on this module)."""
+    from scratch.autograd import ops as module
+
+    return module
+
+
+def as_tensor(x, like: Tensor | None = None) -> Tensor:
+    """Tensors pass through; numbers and arrays become constant Tensors (in ``like``'s dtype for scalars)."""
+    if isinstance(x, Tensor):
+        return x
+    if like is not None and np.isscalar(x):
+        return Tensor(get_array_module(like.data).asarray(x, dtype=like.dtype))
+    return Tensor(x)
+
+
+class Function:
+    """One op: ``forward`` on arrays, ``backward`` on Tensors (so it can be differentiated again)."""
+
+    def __call__(self, *inputs):
+        inputs = [as_tensor(x, like=next((i for i in inputs if isinstance(i, Tensor)), None)) for x in inputs]
+        outputs = self.forward(*(x.data for x in inputs))
+        single = not isinstance(outputs, tuple)
+        outputs = [Tensor(y) for y in ((outputs,) if single else outputs)]
+        if _grad_enabled and any(x.requires_grad for x in inputs):
+            self.generation = max(x.generation for x in inputs)
+            self.inputs = inputs
+            self.needs_grad = [x.requires_grad for x in inputs]
+            self.outputs = [weakref.ref(y) for y in outputs]  # a graph lives as long as its outputs
+            for y in outputs:
+                y.creator, y.requires_grad, y.generation = self, True, self.generation + 1
+        return outputs[0] if single else tuple(outputs)
+
+    def forward(self, *xs):
+        raise NotImplementedError
+
+    def backward(self, *gys):
+        raise NotImplementedError
+
+
+def sum_to(grad: Tensor, shape: tuple) -> Tensor:
+    """Undo broadcasting: sum ``grad`` over the axes along which an input of ``shape`` was stretched."""
+    if grad.shape == tuple(shape):
+        return grad
+    return ops().sum_to(grad, tuple(shape))
+
+
+def _run_backward(root: Tensor, grad: Tensor, retain_graph: bool) -> None:
+    # id(tensor) -> (tensor, d(root)/d(tensor) * grad) for the tensors reached but not yet passed on.
+    # NOTE: the tensor is kept here, not only its id: once its consumer frees its inputs, this entry
+    # is what keeps it alive until its own creator has run.
+    pending = {id(root): (root, grad)}
+    queue, seen = [], set()
+
+    def push(f: Function) -> None:
+        if id(f) not in seen:
+            seen.add(id(f))
+            heapq.heappush(queue, (-f.generation, id(f), f))  # newest first
+
+    push(root.creator)
+    while queue:
+        _, _, f = heapq.heappop(queue)
+        if f.inputs is None:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time: its saved values were freed after the "
+                "first backward. Pass retain_graph=True to the first backward if you need a second."
+            )
+        gys = []
+        for ref in f.outputs:
+            y = ref()
+            entry = pending.pop(id(y), None) if y is not None else None
+            # an output that no path from the root reaches contributes a zero gradient
+            gys.append(entry[1] if entry is not None else Tensor(np.zeros_like(y.data)) if y is not None else None)
+        gxs = f.backward(*gys)
+        gxs = gxs if isinstance(gxs, tuple) else (gxs,)
+        for x, gx, needed in zip(f.inputs, gxs, f.needs_grad, strict=True):
+            if not needed or gx is None:
+                continue
+            gx = sum_to(as_tensor(gx), x.shape)  # broadcasting is undone here, for every op
+            if x.is_leaf:
+                x._accumulate(gx)
+            else:
+                previous = pending.get(id(x))
+                pending[id(x)] = (x, gx if previous is None else previous[1] + gx)
+                push(x.creator)
+        if not retain_graph:
+            f.inputs = None  # free the graph, as torch does
