@@ -1,0 +1,93 @@
+"""Differentiable functions with torch.nn.functional's names and signatures (activations so far).
+
+Each is a Function whose backward is written with Tensor ops, so second derivatives work. The
+numerically delicate forwards reuse ``scratch.kernels.numerics``, the same code the hand-written
+layers use.
+"""
+
+from scratch.autograd.engine import Function, Tensor
+from scratch.kernels.backend import get_array_module
+from scratch.kernels.numerics import sigmoid as stable_sigmoid
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+class Sigmoid(Function):
+    """y = 1 / (1 + exp(-x));  gx = gy * y * (1 - y)."""
+
+    def forward(self, x):
+        return stable_sigmoid(x)
+
+    def backward(self, gy):
+        y = sigmoid(self.inputs[0])
+        return gy * y * (1 - y)
+
+
+class Tanh(Function):
+    """y = tanh(x);  gx = gy * (1 - y**2)."""
+
+    def forward(self, x):
+        return get_array_module(x).tanh(x)
+
+    def backward(self, gy):
+        y = tanh(self.inputs[0])
+        return gy * (1 - y * y)
+
+
+class LeakyReLU(Function):
+    """y = x if x > 0 else slope * x;  gx = gy * (1 if x > 0 else slope).  ReLU is slope 0.
+
+    NOTE: at x == 0 the slope is ``negative_slope`` (0 for ReLU), as torch takes it.
+    """
+
+    def __init__(self, negative_slope: float):
+        self.negative_slope = negative_slope
+
+    def forward(self, x):
+        return get_array_module(x).where(x > 0, x, x * self.negative_slope)
+
+    def backward(self, gy):
+        x = self.inputs[0].data
+        return gy * Tensor(get_array_module(x).where(x > 0, 1.0, self.negative_slope).astype(x.dtype))
+
+
+class SELU(Function):
+    """y = scale * (x if x > 0 else alpha * (exp(x) - 1));  gx = gy * (scale if x > 0 else y + scale * alpha).
+
+    For x < 0, dy/dx = scale * alpha * exp(x) = y + scale * alpha: written through y, the backward
+    never forms exp of a large positive x, and stays differentiable.
+    NOTE: at x == 0 the slope is the negative branch's, scale * alpha, as in torch, and (also as in
+    torch) it is a constant there, so the second derivative at exactly 0 is 0.
+    """
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        return SELU_SCALE * xp.where(x > 0, x, SELU_ALPHA * xp.expm1(xp.minimum(x, 0)))
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        xp = get_array_module(x.data)
+        constant = xp.where(x.data > 0, SELU_SCALE, xp.where(x.data == 0, SELU_SCALE * SELU_ALPHA, 0.0))
+        negative = Tensor((x.data < 0).astype(x.dtype))
+        return gy * (Tensor(constant.astype(x.dtype)) + negative * (selu(x) + SELU_SCALE * SELU_ALPHA))
+
+
+def sigmoid(x):
+    return Sigmoid()(x)
+
+
+def tanh(x):
+    return Tanh()(x)
+
+
+def relu(x):
+    return LeakyReLU(0.0)(x)
+
+
+def leaky_relu(x, negative_slope: float = 0.01):
+    return LeakyReLU(negative_slope)(x)
+
+
+def selu(x):
+    return SELU()(x)
