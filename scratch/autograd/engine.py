@@ -9,7 +9,7 @@ Design (the Chainer/DeZero lineage, plus torch's semantics):
   - ``Function.forward`` works on arrays; ``Function.backward`` works on Tensors, so the gradient
     computation can itself be recorded (``create_graph=True``) and differentiated again.
   - Broadcasting is undone in one place: the engine sums each input's gradient back to the input's
-    shape (``sum_to``), so no op repeats that logic.
+    shape (``ops.sum_to``), so no op repeats that logic.
   - Functions hold their outputs by weak reference, so a graph is freed with its last output; and
     after ``backward`` (unless ``retain_graph=True``) each Function drops its inputs, so a second
     backward through the same graph raises, as in torch.
@@ -228,13 +228,6 @@ class Function:
         raise NotImplementedError
 
 
-def sum_to(grad: Tensor, shape: tuple) -> Tensor:
-    """Undo broadcasting: sum ``grad`` over the axes along which an input of ``shape`` was stretched."""
-    if grad.shape == tuple(shape):
-        return grad
-    return ops().sum_to(grad, tuple(shape))
-
-
 def _run_backward(root: Tensor, grad: Tensor, retain_graph: bool) -> None:
     # id(tensor) -> (tensor, d(root)/d(tensor) * grad) for the tensors reached but not yet passed on.
     # NOTE: the tensor is kept here, not only its id: once its consumer frees its inputs, this entry
@@ -266,7 +259,7 @@ def _run_backward(root: Tensor, grad: Tensor, retain_graph: bool) -> None:
         for x, gx, needed in zip(f.inputs, gxs, f.needs_grad, strict=True):
             if not needed or gx is None:
                 continue
-            gx = sum_to(as_tensor(gx), x.shape)  # broadcasting is undone here, for every op
+            gx = ops().sum_to(as_tensor(gx), x.shape)  # broadcasting is undone here, for every op
             if x.is_leaf:
                 x._accumulate(gx)
             else:

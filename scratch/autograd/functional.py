@@ -7,10 +7,9 @@ layers use.
 
 from scratch.autograd.engine import Function, Tensor
 from scratch.kernels.backend import get_array_module
+from scratch.kernels.numerics import SELU_ALPHA, SELU_SCALE
+from scratch.kernels.numerics import selu as selu_kernel
 from scratch.kernels.numerics import sigmoid as stable_sigmoid
-
-SELU_ALPHA = 1.6732632423543772848170429916717
-SELU_SCALE = 1.0507009873554804934193349852946
 
 
 class Sigmoid(Function):
@@ -62,8 +61,7 @@ class SELU(Function):
     """
 
     def forward(self, x):
-        xp = get_array_module(x)
-        return SELU_SCALE * xp.where(x > 0, x, SELU_ALPHA * xp.expm1(xp.minimum(x, 0)))
+        return selu_kernel(x)
 
     def backward(self, gy):
         x = self.inputs[0]

@@ -1,7 +1,7 @@
 """Tensor ops: one Function per op, forward (arrays) and backward (Tensors) side by side.
 
 Backward returns the gradient for each input *before* un-broadcasting: the engine sums it back
-to the input's shape (``engine.sum_to``), so no op repeats that logic.
+to the input's shape (``ops.sum_to``, called by the engine), so no op repeats that logic.
 """
 
 import numpy as np

@@ -2,7 +2,7 @@
 
 from scratch.kernels.backend import get_array_module
 from scratch.kernels.im2col import col2im, conv_output_size, im2col
-from scratch.kernels.numerics import log_sigmoid, log_softmax, logsumexp, sigmoid, softplus
+from scratch.kernels.numerics import log_sigmoid, log_softmax, logsumexp, selu, sigmoid, softplus
 
 __all__ = [
     "col2im",
@@ -12,6 +12,7 @@ __all__ = [
     "log_sigmoid",
     "log_softmax",
     "logsumexp",
+    "selu",
     "sigmoid",
     "softplus",
 ]

@@ -17,6 +17,17 @@ def sigmoid(x):
     return xp.where(x >= 0, 1.0, e) / (1.0 + e)
 
 
+# SELU's constants (Klambauer et al., 2017, "Self-Normalizing Neural Networks"), to full precision.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(x):
+    """scale * (x if x > 0 else alpha * (exp(x) - 1)); expm1 of min(x, 0) only, so no overflow."""
+    xp = get_array_module(x)
+    return SELU_SCALE * xp.where(x > 0, x, SELU_ALPHA * xp.expm1(xp.minimum(x, 0)))
+
+
 def softplus(x):
     """softplus(x) = log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|))."""
     xp = get_array_module(x)

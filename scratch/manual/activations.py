@@ -5,7 +5,7 @@ Each caches the least that its backward needs (x, or y when f' is cheaper in ter
 
 import numpy as np
 
-from scratch.kernels.numerics import sigmoid
+from scratch.kernels.numerics import SELU_ALPHA, SELU_SCALE, selu, sigmoid
 from scratch.manual.module import Module
 from scratch.validation import check_floating
 
@@ -94,18 +94,15 @@ class LeakyReLU(Activation):
 class SELU(Activation):
     """y = scale * (x if x > 0 else alpha * (exp(x) - 1));  dx = dout * scale * (1 if x > 0 else alpha * exp(x)).
 
-    alpha and scale are the constants of Klambauer et al. (2017), "Self-Normalizing Neural
-    Networks", to full double precision. NOTE: at x == 0 the negative branch is used
-    (slope scale * alpha), as torch does. ``expm1`` is taken of min(x, 0) only, so a large positive
-    x never overflows.
+    alpha and scale are the full-precision constants in ``scratch.kernels.numerics``, which also
+    holds the overflow-free forward. NOTE: at x == 0 the negative branch is used (slope
+    scale * alpha), as torch does.
     """
 
-    alpha = 1.6732632423543772848170429916717
-    scale = 1.0507009873554804934193349852946
+    alpha, scale = SELU_ALPHA, SELU_SCALE
 
     def f(self, x):
-        negative = self.alpha * np.expm1(np.minimum(x, 0))
-        return self.scale * np.where(x > 0, x, negative)
+        return selu(x)
 
     def df(self, x, dout):
         return dout * self.scale * np.where(x > 0, 1.0, self.alpha * np.exp(np.minimum(x, 0)))
