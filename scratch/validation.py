@@ -39,3 +39,126 @@ def check_floating(layer: str, x, dtype=None) -> None:
             f"{layer}: input dtype ({x.dtype}) and parameter dtype ({dtype}) should be the same; "
             f"cast one of them, e.g. x.astype(np.{dtype})"
         )
+
+
+def normalize_dim(dim: int, ndim: int) -> int:
+    """A possibly negative axis -> its index; IndexError when out of range, worded as torch words it."""
+    rank = max(ndim, 1)
+    if not -rank <= dim < rank:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {dim})")
+    return dim % rank
+
+
+# -- convolution and pooling -----------------------------------------------------------------------
+
+
+def check_window_args(layer: str, kernel_size, stride, padding) -> None:
+    """Kernel and stride positive, padding non-negative (pairs, as ``as_pair`` returns them)."""
+    if min(kernel_size) < 1 or min(stride) < 1 or min(padding) < 0:
+        raise ValueError(
+            f"{layer}: kernel_size and stride must be positive and padding non-negative, got "
+            f"kernel_size={kernel_size}, stride={stride}, padding={padding}"
+        )
+
+
+def check_window_fits(layer: str, x_shape, kernel_size, padding) -> None:
+    """Raise if a KH x KW window does not fit once inside the padded H x W input."""
+    (KH, KW), (PH, PW) = kernel_size, padding
+    H, W = x_shape[-2] + 2 * PH, x_shape[-1] + 2 * PW
+    if KH > H or KW > W:
+        raise RuntimeError(
+            f"{layer}: calculated padded input size per channel: ({H} x {W}). Kernel size: "
+            f"({KH} x {KW}). Kernel size can't be greater than actual input size "
+            f"(input of size {fmt_shape(x_shape)}, padding {padding})"
+        )
+
+
+def check_conv_input(layer: str, x, weight_shape, padding) -> None:
+    """x is (N, C, H, W) or (C, H, W), with the weight's C, and large enough for one window."""
+    check_ndim(layer, x, (3, 4), "(N, C, H, W) or unbatched (C, H, W)")
+    in_channels = weight_shape[1]
+    if x.shape[-3] != in_channels:
+        raise RuntimeError(
+            f"{layer}: weight of size {fmt_shape(weight_shape)}, expected input{fmt_shape(x.shape)} to have "
+            f"{in_channels} channels, but got {x.shape[-3]} channels instead"
+        )
+    check_window_fits(layer, x.shape, tuple(weight_shape[2:]), padding)
+
+
+def check_pool_padding(layer: str, kernel_size, padding) -> None:
+    (KH, KW), (PH, PW) = kernel_size, padding
+    if 2 * PH > KH or 2 * PW > KW:
+        raise RuntimeError(
+            f"{layer}: pad should be at most half of effective kernel size, but got "
+            f"padding={padding} and kernel_size={kernel_size}"
+        )
+
+
+def check_pool_output(layer: str, x_shape, out_size, kernel_size, stride, padding) -> None:
+    if min(out_size) < 1:
+        raise RuntimeError(
+            f"{layer}: given input size {fmt_shape(x_shape)}, calculated output size "
+            f"({out_size[0]}x{out_size[1]}) is too small (kernel_size={kernel_size}, stride={stride}, "
+            f"padding={padding})"
+        )
+
+
+# -- normalization, dropout ----------------------------------------------------------------------
+
+
+def check_batch_norm_input(layer: str, x, ndims, layout: str, num_features: int, batch_stats: bool) -> None:
+    check_ndim(layer, x, ndims, layout, error=ValueError)
+    if x.shape[1] != num_features:
+        raise RuntimeError(
+            f"{layer}: input of size {fmt_shape(x.shape)} has {x.shape[1]} channels, but num_features={num_features}"
+        )
+    if batch_stats and x.size // x.shape[1] <= 1:
+        raise ValueError(
+            f"{layer}: expected more than 1 value per channel when training (or without running "
+            f"statistics), got input size {fmt_shape(x.shape)}"
+        )
+
+
+def check_dropout_p(p: float) -> float:
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    return float(p)
+
+
+# -- losses -------------------------------------------------------------------------------------------
+
+REDUCTIONS = ("none", "mean", "sum")
+
+
+def check_reduction(reduction: str) -> str:
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction!r} is not a valid value for reduction; expected one of {REDUCTIONS}")
+    return reduction
+
+
+def loss_shape(input_shape) -> tuple:
+    """Cross-entropy's target (and per-term loss) shape: the input's shape without the class axis 1."""
+    return tuple(input_shape[:1]) + tuple(input_shape[2:]) if len(input_shape) > 1 else ()
+
+
+def check_class_targets(layer: str, input_shape, target) -> None:
+    """Integer class indices in [0, C), shaped as the input without its class axis."""
+    if target.dtype.kind not in "iu":
+        raise RuntimeError(f"{layer}: expected target of class indices (an integer dtype), got {target.dtype}")
+    if len(input_shape) == 0 or target.shape != loss_shape(input_shape):
+        raise ValueError(
+            f"{layer}: expected target of size {fmt_shape(loss_shape(input_shape))} for input "
+            f"of size {fmt_shape(input_shape)}, got target of size {fmt_shape(target.shape)}"
+        )
+    C = input_shape[1] if len(input_shape) > 1 else input_shape[0]
+    bad = (target < 0) | (target >= C)
+    if bad.any():
+        raise IndexError(f"{layer}: target {target[bad].reshape(-1)[0]} is out of bounds for {C} classes")
+
+
+def check_same_shape_target(layer: str, input_shape, target_shape) -> None:
+    if tuple(target_shape) != tuple(input_shape):
+        raise ValueError(
+            f"{layer}: target size ({fmt_shape(target_shape)}) must be the same as input size "
+            f"({fmt_shape(input_shape)})"
+        )

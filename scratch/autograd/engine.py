@@ -54,15 +54,17 @@ def is_grad_enabled() -> bool:
 class Tensor:
     """An array that remembers how it was computed. Leaves are made by hand; others by Functions."""
 
+    __slots__ = ("__weakref__", "creator", "data", "generation", "grad", "requires_grad")
     __array_priority__ = 200  # ndarray <op> Tensor defers to Tensor's reflected operator
 
     def __init__(self, data, requires_grad: bool = False):
-        if isinstance(data, Tensor):
-            raise TypeError("Tensor(data) takes an array, not a Tensor")
-        xp = get_array_module(data)
-        self.data = xp.asarray(data)
+        if type(data) is not np.ndarray:  # the common case skips the checks: it is the hot path
+            if isinstance(data, Tensor):
+                raise TypeError("Tensor(data) takes an array, not a Tensor")
+            data = get_array_module(data).asarray(data)
+        self.data = data
         self.grad: Tensor | None = None
-        self.requires_grad = bool(requires_grad)
+        self.requires_grad = requires_grad
         self.creator: Function | None = None
         self.generation = 0
 
@@ -124,75 +126,68 @@ class Tensor:
 
     # -- operators (the Functions live in scratch.autograd.ops) -----------------------------------
     def __add__(self, other):
-        return ops().add(self, other)
+        return _ops.Add()(self, other)
 
     def __radd__(self, other):
-        return ops().add(other, self)
+        return _ops.Add()(other, self)
 
     def __sub__(self, other):
-        return ops().sub(self, other)
+        return _ops.Sub()(self, other)
 
     def __rsub__(self, other):
-        return ops().sub(other, self)
+        return _ops.Sub()(other, self)
 
     def __mul__(self, other):
-        return ops().mul(self, other)
+        return _ops.Mul()(self, other)
 
     def __rmul__(self, other):
-        return ops().mul(other, self)
+        return _ops.Mul()(other, self)
 
     def __truediv__(self, other):
-        return ops().div(self, other)
+        return _ops.Div()(self, other)
 
     def __rtruediv__(self, other):
-        return ops().div(other, self)
+        return _ops.Div()(other, self)
 
     def __matmul__(self, other):
-        return ops().matmul(self, other)
+        return _ops.MatMul()(self, other)
 
     def __rmatmul__(self, other):
-        return ops().matmul(other, self)
+        return _ops.MatMul()(other, self)
 
     def __pow__(self, exponent):
-        return ops().pow(self, exponent)
+        return _ops.pow(self, exponent)
 
     def __neg__(self):
-        return ops().neg(self)
+        return _ops.Neg()(self)
 
     def __getitem__(self, index):
-        return ops().getitem(self, index)
+        return _ops.getitem(self, index)
 
     def reshape(self, *shape):
-        return ops().reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
+        return _ops.reshape(self, shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
 
     def transpose(self, *axes):
-        return ops().transpose(self, axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes)
+        return _ops.transpose(self, axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes)
 
     @property
     def T(self):
-        return ops().transpose(self, ())
+        return _ops.transpose(self, ())
 
     def sum(self, axis=None, keepdims=False):
-        return ops().sum(self, axis, keepdims)
+        return _ops.sum(self, axis, keepdims)
 
     def mean(self, axis=None, keepdims=False):
-        return ops().mean(self, axis, keepdims)
+        return _ops.mean(self, axis, keepdims)
 
     def max(self, axis=None, keepdims=False):
-        return ops().max(self, axis, keepdims)
+        return _ops.max(self, axis, keepdims)
 
     def exp(self):
-        return ops().exp(self)
+        return _ops.exp(self)
 
     def log(self):
-        return ops().log(self)
-
-
-def ops():
-    """The op factories (imported late: ops build on this module)."""
-    from scratch.autograd import ops as module
-
-    return module
+        return _ops.log(self)
 
 
 def as_tensor(x, like: Tensor | None = None) -> Tensor:
@@ -208,18 +203,27 @@ class Function:
     """One op: ``forward`` on arrays, ``backward`` on Tensors (so it can be differentiated again)."""
 
     def __call__(self, *inputs):
-        inputs = [as_tensor(x, like=next((i for i in inputs if isinstance(i, Tensor)), None)) for x in inputs]
-        outputs = self.forward(*(x.data for x in inputs))
-        single = not isinstance(outputs, tuple)
-        outputs = [Tensor(y) for y in ((outputs,) if single else outputs)]
-        if _grad_enabled and any(x.requires_grad for x in inputs):
-            self.generation = max(x.generation for x in inputs)
-            self.inputs = inputs
-            self.needs_grad = [x.requires_grad for x in inputs]
-            self.outputs = [weakref.ref(y) for y in outputs]  # a graph lives as long as its outputs
-            for y in outputs:
-                y.creator, y.requires_grad, y.generation = self, True, self.generation + 1
-        return outputs[0] if single else tuple(outputs)
+        # NOTE: this runs once per op, so it is written for speed: plain loops, few allocations.
+        tensors = inputs
+        for x in inputs:
+            if not isinstance(x, Tensor):  # numbers and arrays become constants, numbers in x's dtype
+                like = next(i for i in inputs if isinstance(i, Tensor))
+                tensors = tuple(i if isinstance(i, Tensor) else as_tensor(i, like) for i in inputs)
+                break
+        ys = self.forward(*[x.data for x in tensors])
+        single = type(ys) is not tuple
+        outputs = (Tensor(ys),) if single else tuple(Tensor(y) for y in ys)
+        if _grad_enabled:
+            generation = -1
+            for x in tensors:
+                if x.requires_grad and x.generation > generation:
+                    generation = x.generation
+            if generation >= 0:  # some input requires grad: record this step of the graph
+                self.generation, self.inputs = generation, tensors
+                self.outputs = [weakref.ref(y) for y in outputs]  # a graph lives as long as its outputs
+                for y in outputs:
+                    y.creator, y.requires_grad, y.generation = self, True, generation + 1
+        return outputs[0] if single else outputs
 
     def forward(self, *xs):
         raise NotImplementedError
@@ -256,10 +260,10 @@ def _run_backward(root: Tensor, grad: Tensor, retain_graph: bool) -> None:
             gys.append(entry[1] if entry is not None else Tensor(np.zeros_like(y.data)) if y is not None else None)
         gxs = f.backward(*gys)
         gxs = gxs if isinstance(gxs, tuple) else (gxs,)
-        for x, gx, needed in zip(f.inputs, gxs, f.needs_grad, strict=True):
-            if not needed or gx is None:
+        for x, gx in zip(f.inputs, gxs, strict=True):
+            if not x.requires_grad or gx is None:
                 continue
-            gx = ops().sum_to(as_tensor(gx), x.shape)  # broadcasting is undone here, for every op
+            gx = _ops.sum_to(as_tensor(gx), x.shape)  # broadcasting is undone here, for every op
             if x.is_leaf:
                 x._accumulate(gx)
             else:
@@ -268,3 +272,7 @@ def _run_backward(root: Tensor, grad: Tensor, retain_graph: bool) -> None:
                 push(x.creator)
         if not retain_graph:
             f.inputs = None  # free the graph, as torch does
+
+
+# The operators' Functions, imported last: ``ops`` builds on the classes above.
+from scratch.autograd import ops as _ops  # noqa: E402

@@ -3,7 +3,7 @@
 import numpy as np
 
 from scratch.manual.module import Module, float_dtype
-from scratch.validation import check_floating, check_ndim, fmt_shape
+from scratch.validation import check_batch_norm_input, check_floating
 
 
 class _BatchNorm(Module):
@@ -52,18 +52,7 @@ class _BatchNorm(Module):
     def _check_input(self, x) -> None:
         name = type(self).__name__
         check_floating(name, x, self.dtype)
-        check_ndim(name, x, self.ndims, self.layout, error=ValueError)
-        if x.shape[1] != self.num_features:
-            raise RuntimeError(
-                f"{name}: input of size {fmt_shape(x.shape)} has {x.shape[1]} channels, but "
-                f"num_features={self.num_features}"
-            )
-        if self._uses_batch_stats() and x.size // x.shape[1] <= 1:
-            raise ValueError(
-                f"{name}: expected more than 1 value per channel when training (or without running "
-                f"statistics), got input size "
-                f"{fmt_shape(x.shape)}"
-            )
+        check_batch_norm_input(name, x, self.ndims, self.layout, self.num_features, self._uses_batch_stats())
 
     def forward(self, x):
         self._check_input(x)

@@ -5,19 +5,7 @@ import numpy as np
 from scratch.kernels.im2col import col2im, conv_output_size, im2col
 from scratch.manual.init import uniform_fan_in
 from scratch.manual.module import Module, float_dtype
-from scratch.validation import as_pair, check_floating, check_ndim, fmt_shape
-
-
-def check_window_fits(layer: str, x_shape, kernel_size, padding) -> None:
-    """Raise if a KH x KW window does not fit once inside the padded H x W input."""
-    (KH, KW), (PH, PW) = kernel_size, padding
-    H, W = x_shape[-2] + 2 * PH, x_shape[-1] + 2 * PW
-    if KH > H or KW > W:
-        raise RuntimeError(
-            f"{layer}: calculated padded input size per channel: ({H} x {W}). Kernel size: "
-            f"({KH} x {KW}). Kernel size can't be greater than actual input size "
-            f"(input of size {fmt_shape(x_shape)}, padding {padding})"
-        )
+from scratch.validation import as_pair, check_conv_input, check_floating, check_window_args
 
 
 class Conv2d(Module):
@@ -47,11 +35,7 @@ class Conv2d(Module):
         self.kernel_size = as_pair(kernel_size, "kernel_size")
         self.stride = as_pair(stride, "stride")
         self.padding = as_pair(padding, "padding")
-        if min(self.kernel_size) < 1 or min(self.stride) < 1 or min(self.padding) < 0:
-            raise ValueError(
-                f"Conv2d: kernel_size and stride must be positive and padding non-negative, got "
-                f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-            )
+        check_window_args("Conv2d", self.kernel_size, self.stride, self.padding)
         self.dtype = float_dtype(dtype)
         fan_in = self.in_channels * self.kernel_size[0] * self.kernel_size[1]
         shape = (self.out_channels, self.in_channels, *self.kernel_size)
@@ -61,14 +45,7 @@ class Conv2d(Module):
 
     def _check_input(self, x) -> None:
         check_floating("Conv2d", x, self.dtype)
-        check_ndim("Conv2d", x, (3, 4), "(N, C, H, W) or unbatched (C, H, W)")
-        if x.shape[-3] != self.in_channels:
-            raise RuntimeError(
-                f"Conv2d: weight of size {fmt_shape(self.params['weight'].shape)}, expected "
-                f"input{fmt_shape(x.shape)} to have {self.in_channels} channels, but got "
-                f"{x.shape[-3]} channels instead"
-            )
-        check_window_fits("Conv2d", x.shape, self.kernel_size, self.padding)
+        check_conv_input("Conv2d", x, self.params["weight"].shape, self.padding)
 
     def forward(self, x):
         self._check_input(x)

@@ -4,7 +4,7 @@ import numpy as np
 
 from scratch.manual.module import Module
 from scratch.random import default_generator
-from scratch.validation import check_floating
+from scratch.validation import check_dropout_p, check_floating
 
 
 class Dropout(Module):
@@ -19,9 +19,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5):
         super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self.p = float(p)
+        self.p = check_dropout_p(p)
 
     def sample_mask(self, shape) -> np.ndarray:
         """A boolean keep-mask, True with probability 1 - p."""

@@ -3,6 +3,7 @@
 import math
 
 from scratch.manual.module import Module
+from scratch.validation import normalize_dim
 
 
 class Flatten(Module):
@@ -16,7 +17,7 @@ class Flatten(Module):
         self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, x):
-        start, end = (_normalize_dim(d, x.ndim) for d in (self.start_dim, self.end_dim))
+        start, end = (normalize_dim(d, x.ndim) for d in (self.start_dim, self.end_dim))
         if start > end:
             raise RuntimeError(f"Flatten: start_dim ({self.start_dim}) cannot come after end_dim ({self.end_dim})")
         self.cache = x.shape
@@ -28,11 +29,3 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
-
-
-def _normalize_dim(dim: int, ndim: int) -> int:
-    """A possibly negative axis -> its index; IndexError when out of range, worded as torch words it."""
-    rank = max(ndim, 1)
-    if not -rank <= dim < rank:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], but got {dim})")
-    return dim % rank

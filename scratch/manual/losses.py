@@ -4,15 +4,14 @@ import numpy as np
 
 from scratch.kernels.numerics import log_sigmoid, log_softmax, sigmoid
 from scratch.manual.module import Module
-from scratch.validation import check_floating, fmt_shape
-
-REDUCTIONS = ("none", "mean", "sum")
-
-
-def check_reduction(reduction: str) -> str:
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"{reduction!r} is not a valid value for reduction; expected one of {REDUCTIONS}")
-    return reduction
+from scratch.validation import (
+    check_class_targets,
+    check_floating,
+    check_reduction,
+    check_same_shape_target,
+    fmt_shape,
+    loss_shape,
+)
 
 
 def reduce(loss, reduction: str):
@@ -53,29 +52,17 @@ class CrossEntropyLoss(Module):
     def forward(self, input, target):
         check_floating("CrossEntropyLoss", input)
         target = np.asarray(target)
-        if target.dtype.kind not in "iu":
-            raise RuntimeError(
-                f"CrossEntropyLoss: expected target of class indices (an integer dtype), got {target.dtype}"
-            )
-        if input.ndim == 0 or target.shape != _loss_shape(input.shape):
-            raise ValueError(
-                f"CrossEntropyLoss: expected target of size {fmt_shape(_loss_shape(input.shape))} for input "
-                f"of size {fmt_shape(input.shape)}, got target of size {fmt_shape(target.shape)}"
-            )
+        check_class_targets("CrossEntropyLoss", input.shape, target)
         z, t = _classes_last(input), target.reshape(-1)
-        C = z.shape[1]
-        bad = (t < 0) | (t >= C)
-        if bad.any():
-            raise IndexError(f"CrossEntropyLoss: target {t[bad][0]} is out of bounds for {C} classes")
         logp = log_softmax(z, axis=1)
         loss = -logp[np.arange(t.shape[0]), t]
         self.cache = (logp, t, input.shape)
-        return reduce(loss.reshape(_loss_shape(input.shape)), self.reduction)
+        return reduce(loss.reshape(loss_shape(input.shape)), self.reduction)
 
     def backward(self, dout=1.0):
         logp, t, input_shape = self.saved()
         M = t.shape[0]
-        dloss = reduce_backward(dout, _loss_shape(input_shape), M, self.reduction, logp.dtype)
+        dloss = reduce_backward(dout, loss_shape(input_shape), M, self.reduction, logp.dtype)
         dz = np.exp(logp)  # softmax
         dz[np.arange(M), t] -= 1
         dz *= dloss.reshape(M, 1)
@@ -83,11 +70,6 @@ class CrossEntropyLoss(Module):
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"
-
-
-def _loss_shape(input_shape) -> tuple:
-    """Target (and per-term loss) shape: the input's shape without the class axis."""
-    return tuple(input_shape[:1]) + tuple(input_shape[2:]) if len(input_shape) > 1 else ()
 
 
 def _classes_last(input):
@@ -131,11 +113,7 @@ class SigmoidFocalLoss(Module):
     def forward(self, input, target):
         check_floating("SigmoidFocalLoss", input)
         target = np.asarray(target)
-        if target.shape != input.shape:
-            raise ValueError(
-                f"SigmoidFocalLoss: target size ({fmt_shape(target.shape)}) must be the same as input "
-                f"size ({fmt_shape(input.shape)})"
-            )
+        check_same_shape_target("SigmoidFocalLoss", input.shape, target.shape)
         x, t = input, target.astype(input.dtype, copy=False)
         s, s_neg = sigmoid(x), sigmoid(-x)  # s_neg = 1 - s, without cancellation
         ce = -(t * log_sigmoid(x) + (1 - t) * log_sigmoid(-x))

@@ -4,7 +4,14 @@ import numpy as np
 
 from scratch.kernels.im2col import col2im, conv_output_size, im2col
 from scratch.manual.module import Module
-from scratch.validation import as_pair, check_floating, check_ndim, fmt_shape
+from scratch.validation import (
+    as_pair,
+    check_floating,
+    check_ndim,
+    check_pool_output,
+    check_pool_padding,
+    check_window_args,
+)
 
 
 class MaxPool2d(Module):
@@ -26,17 +33,8 @@ class MaxPool2d(Module):
         self.kernel_size = as_pair(kernel_size, "kernel_size")
         self.stride = as_pair(kernel_size if stride is None else stride, "stride")
         self.padding = as_pair(padding, "padding")
-        (KH, KW), (PH, PW) = self.kernel_size, self.padding
-        if min(self.kernel_size) < 1 or min(self.stride) < 1 or min(self.padding) < 0:
-            raise ValueError(
-                f"MaxPool2d: kernel_size and stride must be positive and padding non-negative, got "
-                f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-            )
-        if 2 * PH > KH or 2 * PW > KW:
-            raise RuntimeError(
-                f"MaxPool2d: pad should be at most half of effective kernel size, but got "
-                f"padding={self.padding} and kernel_size={self.kernel_size}"
-            )
+        check_window_args("MaxPool2d", self.kernel_size, self.stride, self.padding)
+        check_pool_padding("MaxPool2d", self.kernel_size, self.padding)
 
     def forward(self, x):
         check_floating("MaxPool2d", x)
@@ -44,12 +42,7 @@ class MaxPool2d(Module):
         *lead, H, W = x.shape
         (KH, KW), (SH, SW), (PH, PW) = self.kernel_size, self.stride, self.padding
         OH, OW = conv_output_size(H, KH, SH, PH), conv_output_size(W, KW, SW, PW)
-        if OH < 1 or OW < 1:
-            raise RuntimeError(
-                f"MaxPool2d: given input size {fmt_shape(x.shape)}, calculated output size "
-                f"({OH}x{OW}) is too small (kernel_size={self.kernel_size}, stride={self.stride}, "
-                f"padding={self.padding})"
-            )
+        check_pool_output("MaxPool2d", x.shape, (OH, OW), self.kernel_size, self.stride, self.padding)
         planes = x.reshape(-1, 1, H, W)  # every (n, c) plane pooled alike: (N*C, 1, H, W)
         cols = im2col(planes, self.kernel_size, self.stride, self.padding, pad_value=-np.inf)
         argmax = np.argmax(cols, axis=1)  # (N*C*OH*OW,), index of the max inside each window
