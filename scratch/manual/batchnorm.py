@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from scratch.kernels.normalization import momentum_factor, update_running_stats
 from scratch.manual.module import Module, float_dtype
 from scratch.validation import check_batch_norm_input, check_floating
 
@@ -78,14 +79,8 @@ class _BatchNorm(Module):
 
     def _update_running_stats(self, mean, var, n: int) -> None:
         self.buffers["num_batches_tracked"] += 1
-        if self.momentum is None:
-            factor = 1.0 / float(self.buffers["num_batches_tracked"])
-        else:
-            factor = self.momentum
-        unbiased_var = var * (n / (n - 1))
-        for name, batch in (("running_mean", mean), ("running_var", unbiased_var)):
-            buffer = self.buffers[name]
-            buffer[...] = (1 - factor) * buffer + factor * batch
+        factor = momentum_factor(self.momentum, int(self.buffers["num_batches_tracked"]))
+        update_running_stats(self.buffers["running_mean"], self.buffers["running_var"], mean, var, n, factor)
 
     def backward(self, dout):
         xhat, std, axes, shape, use_batch_stats = self.saved()

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from scratch.kernels.im2col import col2im, conv_output_size, im2col
+from scratch.kernels.conv import conv2d_forward, conv2d_grad_input, conv2d_grad_weight
 from scratch.manual.init import uniform_fan_in
 from scratch.manual.module import Module, float_dtype
 from scratch.validation import as_pair, check_conv_input, check_floating, check_window_args
@@ -14,7 +14,8 @@ class Conv2d(Module):
     Shapes (notation of ``scratch.kernels.im2col``):
         x (N, C, H, W) or unbatched (C, H, W); weight (Cout, C, KH, KW); bias (Cout,)
         out (N, Cout, OH, OW),  OH = (H + 2*PH - KH) // SH + 1,  OW = (W + 2*PW - KW) // SW + 1
-    As matrices, with cols = im2col(x) (N*OH*OW, C*KH*KW) and W2 = weight.reshape(Cout, C*KH*KW):
+    As matrices, with cols = im2col(x) (N*OH*OW, C*KH*KW) and W2 = weight.reshape(Cout, C*KH*KW)
+    (the array code is in ``scratch.kernels.conv``, shared with the autograd conv2d):
         forward   out2 = cols @ W2.T + bias                 (N*OH*OW, Cout)
         backward  dW2 = dout2.T @ cols;  dbias = dout2.sum(0);  dx = col2im(dout2 @ W2)
     """
@@ -52,16 +53,8 @@ class Conv2d(Module):
         unbatched = x.ndim == 3
         if unbatched:
             x = x[None]
-        N, _, H, W = x.shape
-        OH = conv_output_size(H, self.kernel_size[0], self.stride[0], self.padding[0])
-        OW = conv_output_size(W, self.kernel_size[1], self.stride[1], self.padding[1])
-        cols = im2col(x, self.kernel_size, self.stride, self.padding)
-        W2 = self.params["weight"].reshape(self.out_channels, -1)
-        out2 = cols @ W2.T
-        if "bias" in self.params:
-            out2 += self.params["bias"]
+        out, cols = conv2d_forward(x, self.params["weight"], self.params.get("bias"), self.stride, self.padding)
         self.cache = (x.shape, cols, unbatched)
-        out = out2.reshape(N, OH, OW, self.out_channels).transpose(0, 3, 1, 2)
         return out[0] if unbatched else out
 
     def backward(self, dout):
@@ -70,12 +63,10 @@ class Conv2d(Module):
         if unbatched:
             dout = dout[None]
         weight = self.params["weight"]
-        dout2 = dout.transpose(0, 2, 3, 1).reshape(-1, self.out_channels)  # (N*OH*OW, Cout)
-        self.accumulate_grad("weight", (dout2.T @ cols).reshape(weight.shape))
+        self.accumulate_grad("weight", conv2d_grad_weight(dout, cols, weight.shape))
         if "bias" in self.params:
-            self.accumulate_grad("bias", dout2.sum(axis=0))
-        dcols = dout2 @ weight.reshape(self.out_channels, -1)
-        dx = col2im(dcols, x_shape, self.kernel_size, self.stride, self.padding)
+            self.accumulate_grad("bias", dout.sum(axis=(0, 2, 3)))
+        dx = conv2d_grad_input(dout, weight, x_shape, self.stride, self.padding)
         return dx[0] if unbatched else dx
 
     def extra_repr(self) -> str:

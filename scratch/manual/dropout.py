@@ -1,9 +1,7 @@
 """Inverted dropout: zero each element with probability p, scale the survivors by 1 / (1 - p)."""
 
-import numpy as np
-
+from scratch.kernels.dropout import dropout_scale, keep_mask
 from scratch.manual.module import Module
-from scratch.random import default_generator
 from scratch.validation import check_dropout_p, check_floating
 
 
@@ -21,18 +19,16 @@ class Dropout(Module):
         super().__init__()
         self.p = check_dropout_p(p)
 
-    def sample_mask(self, shape) -> np.ndarray:
+    def sample_mask(self, shape):
         """A boolean keep-mask, True with probability 1 - p."""
-        return default_generator().random(shape) >= self.p
+        return keep_mask(shape, self.p)
 
     def forward(self, x):
         check_floating("Dropout", x)
         if not self.training or self.p == 0.0:
             self.cache = (None,)  # identity: backward passes dout through
             return x
-        keep = self.sample_mask(x.shape)
-        # (keep / (1 - p)) first, then times x: the same rounding as torch.
-        scale = np.zeros(x.shape, x.dtype) if self.p == 1.0 else keep.astype(x.dtype) / (1 - self.p)
+        scale = dropout_scale(self.sample_mask(x.shape), self.p, x.dtype)
         self.cache = (scale,)
         return x * scale
 

@@ -3,6 +3,7 @@
 import numpy as np
 
 from scratch.kernels.numerics import log_sigmoid, log_softmax, sigmoid
+from scratch.kernels.reduction import reduce
 from scratch.manual.module import Module
 from scratch.validation import (
     check_class_targets,
@@ -12,13 +13,6 @@ from scratch.validation import (
     fmt_shape,
     loss_shape,
 )
-
-
-def reduce(loss, reduction: str):
-    """'none': per-element losses; 'mean': their average; 'sum': their sum."""
-    if reduction == "none":
-        return loss
-    return loss.mean() if reduction == "mean" else loss.sum()
 
 
 def reduce_backward(dout, shape, count: int, reduction: str, dtype):

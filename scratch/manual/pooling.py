@@ -1,8 +1,6 @@
 """2-D max-pooling through im2col: each window becomes a row, and the max of a row is its output."""
 
-import numpy as np
-
-from scratch.kernels.im2col import col2im, conv_output_size, im2col
+from scratch.kernels.pooling import max_pool2d_backward, max_pool2d_forward, pool_output_size
 from scratch.manual.module import Module
 from scratch.validation import (
     as_pair,
@@ -19,6 +17,7 @@ class MaxPool2d(Module):
 
     Shapes: x (N, C, H, W) or (C, H, W) -> out (N, C, OH, OW), OH = (H + 2*PH - KH) // SH + 1.
     ``stride`` defaults to ``kernel_size``; padding is -inf, so a padded cell never wins.
+    (The array code is in ``scratch.kernels.pooling``, shared with the autograd max_pool2d.)
     Backward: dout[n, c, oh, ow] goes to the position of that window's max, and where windows
     overlap (stride < kernel) one input position collects the sum over every window it won.
     NOTE: at ties the first maximum in the window's row-major scan order wins, as in torch's CPU
@@ -39,23 +38,15 @@ class MaxPool2d(Module):
     def forward(self, x):
         check_floating("MaxPool2d", x)
         check_ndim("MaxPool2d", x, (3, 4), "(N, C, H, W) or unbatched (C, H, W)")
-        *lead, H, W = x.shape
-        (KH, KW), (SH, SW), (PH, PW) = self.kernel_size, self.stride, self.padding
-        OH, OW = conv_output_size(H, KH, SH, PH), conv_output_size(W, KW, SW, PW)
-        check_pool_output("MaxPool2d", x.shape, (OH, OW), self.kernel_size, self.stride, self.padding)
-        planes = x.reshape(-1, 1, H, W)  # every (n, c) plane pooled alike: (N*C, 1, H, W)
-        cols = im2col(planes, self.kernel_size, self.stride, self.padding, pad_value=-np.inf)
-        argmax = np.argmax(cols, axis=1)  # (N*C*OH*OW,), index of the max inside each window
-        out = cols[np.arange(cols.shape[0]), argmax]
-        self.cache = (planes.shape, argmax, cols.shape)
-        return out.reshape(*lead, OH, OW)
+        window = (self.kernel_size, self.stride, self.padding)
+        check_pool_output("MaxPool2d", x.shape, pool_output_size(x.shape, *window), *window)
+        out, argmax = max_pool2d_forward(x, *window)
+        self.cache = (x.shape, argmax)
+        return out
 
     def backward(self, dout):
-        planes_shape, argmax, cols_shape = self.saved()
-        dcols = np.zeros(cols_shape, dtype=dout.dtype)
-        dcols[np.arange(cols_shape[0]), argmax] = dout.reshape(-1)
-        dplanes = col2im(dcols, planes_shape, self.kernel_size, self.stride, self.padding)
-        return dplanes.reshape(*dout.shape[:-2], *planes_shape[-2:])
+        x_shape, argmax = self.saved()
+        return max_pool2d_backward(dout, argmax, x_shape, self.kernel_size, self.stride, self.padding)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
