@@ -162,3 +162,12 @@ def check_same_shape_target(layer: str, input_shape, target_shape) -> None:
             f"{layer}: target size ({fmt_shape(target_shape)}) must be the same as input size "
             f"({fmt_shape(input_shape)})"
         )
+
+
+def check_linear_input(layer: str, x, weight_shape) -> None:
+    """x is (*, in_features), with in_features = weight_shape[1]."""
+    if x.ndim == 0 or x.shape[-1] != weight_shape[1]:
+        raise RuntimeError(
+            f"{layer}: input of size {fmt_shape(x.shape)} cannot be multiplied with weight of size "
+            f"{fmt_shape(weight_shape)}: the last dimension must be in_features={weight_shape[1]}"
+        )

@@ -2,8 +2,9 @@
 
 Profiles: ``default`` (quick), ``ci`` (the same, derandomized: loaded when CI is set) and
 ``thorough`` (many examples): ``HYPOTHESIS_PROFILE=thorough make test``.
-The implementation under test: ``pytest --impl=scratch.manual`` (the default), or any module with
-the same class names and the hand-written contract.
+The implementations under test: by default the hand-written layers and the autograd engine, each
+checked against torch; ``pytest --impl=mypkg.layers [--contract=autograd]`` checks any module with
+the registry's class names instead.
 """
 
 import os
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tests.implementations import implementation
+from tests.implementations import BUILT_IN, implementation
 
 pytest_plugins = ["tests.parity_report"]
 
@@ -26,15 +27,32 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.enviro
 def pytest_addoption(parser):
     parser.addoption(
         "--impl",
-        default="scratch.manual",
-        help="import path of the implementation to check against torch (hand-written contract); "
-        "default: scratch.manual",
+        default=None,
+        help="import path of an implementation to check against torch, instead of the built-in ones "
+        "(scratch.manual and scratch.autograd.nn)",
     )
+    parser.addoption(
+        "--contract",
+        default="manual",
+        choices=["manual", "autograd"],
+        help="how --impl's layers give gradients: 'manual' (forward/backward(dout)) or 'autograd' "
+        "(Tensors and out.backward)",
+    )
+
+
+def pytest_generate_tests(metafunc):
+    """Every test that takes ``impl`` runs once per implementation under test."""
+    if "impl" in metafunc.fixturenames:
+        path = metafunc.config.getoption("--impl")
+        chosen = {"yours": (path, metafunc.config.getoption("--contract"))} if path else BUILT_IN
+        metafunc.parametrize("impl", list(chosen), indirect=True, scope="session")
 
 
 @pytest.fixture(scope="session")
 def impl(request):
-    return implementation(request.config.getoption("--impl"))
+    path = request.config.getoption("--impl")
+    chosen = {"yours": (path, request.config.getoption("--contract"))} if path else BUILT_IN
+    return implementation(*chosen[request.param])
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,8 @@ An implementation is a module exposing the registry's class names. Its *contract
 gradient comes out of it:
   - ``ManualContract``: the hand-written style of scratch.manual: ``forward(*inputs)`` then
     ``backward(dout) -> dx``, with parameters' gradients in ``named_parameters()``'s ``.grad``;
+  - ``AutogradContract``: modules of the autograd engine (scratch.autograd.nn): called on Tensors,
+    gradients from ``out.backward(dout)`` into the inputs' and parameters' ``.grad``;
   - ``TorchContract``: torch modules, whose gradients come from ``out.backward(dout)``.
 A runner holds one built layer, its inputs, and ``arrays``: the live arrays of every differentiable
 input and parameter, so finite differences can nudge them in place.
@@ -16,6 +18,7 @@ import numpy as np
 import torch
 
 import reference
+from scratch.autograd import Tensor, no_grad
 from tests.registry import OpSpec
 from tests.sample import TORCH_DTYPES, Sample, build
 
@@ -84,6 +87,47 @@ class ManualRunner:
         return Result(out, grads, state)
 
 
+class AutogradContract(Contract):
+    """Modules of a define-by-run engine with torch's interface, on NumPy-backed Tensors."""
+
+    contract = "autograd"
+
+    def runner(self, spec: OpSpec, sample: Sample) -> "AutogradRunner":
+        layer = build(spec, self.module, sample.config, dtype=np.dtype(sample.dtype))
+        layer.load_state_dict(sample.state)
+        layer.train(sample.config.training)
+        if sample.mask is not None:
+            layer.sample_mask = lambda shape: sample.mask
+        return AutogradRunner(spec, layer, [a.copy() for a in sample.inputs])
+
+
+class AutogradRunner:
+    def __init__(self, spec, layer, inputs):
+        self.layer, self.inputs = layer, inputs
+        # Tensors share the input arrays: finite differences nudge them in place.
+        self.tensors = [Tensor(a, requires_grad=i in spec.differentiable) for i, a in enumerate(inputs)]
+        self.input_names = input_names(spec)
+        self.differentiable = [self.tensors[i] for i in spec.differentiable]
+        self.arrays = {n: t.data for n, t in zip(self.input_names, self.differentiable, strict=True)}
+        self.arrays.update((name, p.data) for name, p in layer.named_parameters())
+
+    def forward(self) -> np.ndarray:
+        with no_grad():
+            return np.asarray(self.layer(*self.tensors).data)
+
+    def run(self, make_dout) -> Result:
+        out = self.layer(*self.tensors)
+        state = self.layer.state_dict()
+        out.backward(Tensor(make_dout(out.shape)))
+        grads = {n: _grad_array(t) for n, t in zip(self.input_names, self.differentiable, strict=True)}
+        grads.update((name, _grad_array(p)) for name, p in self.layer.named_parameters())
+        return Result(np.asarray(out.data), grads, state)
+
+
+def _grad_array(t):
+    return None if t.grad is None else t.grad.data
+
+
 class TorchContract(Contract):
     """torch.nn modules: gradients by autograd."""
 
@@ -130,10 +174,12 @@ def _numpy_or_none(t):
 
 def implementation(path: str = "scratch.manual", contract: str = "manual"):
     """An implementation by import path and contract: ``implementation("mypkg.layers")``."""
-    contracts = {"manual": ManualContract, "torch": TorchContract}
+    contracts = {"manual": ManualContract, "autograd": AutogradContract, "torch": TorchContract}
     if contract not in contracts:
         raise ValueError(f"unknown contract {contract!r}; expected one of {sorted(contracts)}")
     return contracts[contract](importlib.import_module(path), label=path)
 
 
 TORCH = TorchContract(reference, label="reference")
+BUILT_IN = {"manual": ("scratch.manual", "manual"), "autograd": ("scratch.autograd.nn", "autograd")}
+"""The implementations checked by default: the hand-written layers and the autograd engine."""

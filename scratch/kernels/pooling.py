@@ -17,7 +17,8 @@ from scratch.kernels.im2col import col2im, conv_output_size, im2col
 
 def pool_output_size(x_shape, kernel_size, stride, padding) -> tuple[int, int]:
     """(OH, OW) of a pooling window sliding over the last two axes of ``x_shape``."""
-    return tuple(conv_output_size(n, k, s, p) for n, k, s, p in zip(x_shape[-2:], kernel_size, stride, padding, strict=True))
+    (H, W), (KH, KW), (SH, SW), (PH, PW) = x_shape[-2:], kernel_size, stride, padding
+    return conv_output_size(H, KH, SH, PH), conv_output_size(W, KW, SW, PW)
 
 
 def max_pool2d_forward(x, kernel_size, stride, padding):

@@ -4,7 +4,7 @@ import numpy as np
 
 from scratch.manual.init import uniform_fan_in
 from scratch.manual.module import Module, float_dtype
-from scratch.validation import check_floating, fmt_shape
+from scratch.validation import check_floating, check_linear_input
 
 
 class Linear(Module):
@@ -27,12 +27,7 @@ class Linear(Module):
 
     def forward(self, x):
         check_floating("Linear", x, self.dtype)
-        if x.ndim == 0 or x.shape[-1] != self.in_features:
-            raise RuntimeError(
-                f"Linear: input of size {fmt_shape(x.shape)} cannot be multiplied with weight of size "
-                f"{fmt_shape(self.params['weight'].shape)}: the last dimension must be "
-                f"in_features={self.in_features}"
-            )
+        check_linear_input("Linear", x, self.params["weight"].shape)
         self.cache = x
         y = x @ self.params["weight"].T
         if "bias" in self.params:

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from scratch.state import load_arrays
+
 
 class Parameter:
     """A view of one parameter of a layer: ``.data`` and ``.grad`` arrays, as an optimizer sees them.
@@ -149,32 +151,7 @@ class Module:
         Accepts anything array-like per key (NumPy arrays, or torch tensors moved with ``.numpy()``).
         Raises ``RuntimeError`` naming missing or unexpected keys and shape mismatches, as torch does.
         """
-        own = self._named_arrays()
-        given = dict(state_dict)
-        problems = []
-        if strict:
-            missing = [k for k in own if k not in given]
-            unexpected = [k for k in given if k not in own]
-            if missing:
-                problems.append(f"Missing key(s) in state_dict: {', '.join(map(repr, missing))}.")
-            if unexpected:
-                problems.append(f"Unexpected key(s) in state_dict: {', '.join(map(repr, unexpected))}.")
-        for key, target in own.items():
-            if key not in given:
-                continue
-            value = np.asarray(given[key])
-            if target.dtype.kind in "iu" and value.dtype.kind not in "iu":
-                problems.append(f"{key} is a counter ({target.dtype}); refusing to truncate a {value.dtype} value.")
-            if value.shape != target.shape:
-                problems.append(
-                    f"size mismatch for {key}: copying a param with shape {value.shape} from "
-                    f"checkpoint, the shape in current model is {target.shape}."
-                )
-        if problems:
-            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(problems))
-        for key, target in own.items():
-            if key in given:
-                target[...] = np.asarray(given[key])  # in place: dtype and identity are kept
+        load_arrays(type(self).__name__, self._named_arrays(), state_dict, strict)
 
     def _named_arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
         """The live arrays behind ``state_dict`` (no copies)."""

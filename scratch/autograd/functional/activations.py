@@ -1,13 +1,13 @@
-"""Differentiable functions with torch.nn.functional's names and signatures (activations so far).
+"""Activations: one Function each, whose backward is written with Tensor ops (so it can be differentiated).
 
-Each is a Function whose backward is written with Tensor ops, so second derivatives work. The
-numerically delicate forwards reuse ``scratch.kernels.numerics``, the same code the hand-written
+The numerically delicate forwards reuse ``scratch.kernels.numerics``, the code the hand-written
 layers use.
 """
 
 from scratch.autograd.engine import Function, Tensor
 from scratch.kernels.backend import get_array_module
 from scratch.kernels.numerics import SELU_ALPHA, SELU_SCALE
+from scratch.kernels.numerics import log_sigmoid as stable_log_sigmoid
 from scratch.kernels.numerics import selu as selu_kernel
 from scratch.kernels.numerics import sigmoid as stable_sigmoid
 
@@ -21,6 +21,19 @@ class Sigmoid(Function):
     def backward(self, gy):
         y = sigmoid(self.inputs[0])
         return gy * y * (1 - y)
+
+
+class LogSigmoid(Function):
+    """y = log(sigmoid(x)) = -softplus(-x);  gx = gy * (1 - sigmoid(x)) = gy * sigmoid(-x).
+
+    Both sides avoid 1 - sigmoid(x), which cancels to 0 for large x; sigmoid(-x) does not.
+    """
+
+    def forward(self, x):
+        return stable_log_sigmoid(x)
+
+    def backward(self, gy):
+        return gy * sigmoid(-self.inputs[0])
 
 
 class Tanh(Function):
@@ -73,6 +86,10 @@ class SELU(Function):
 
 def sigmoid(x):
     return Sigmoid()(x)
+
+
+def logsigmoid(x):
+    return LogSigmoid()(x)
 
 
 def tanh(x):

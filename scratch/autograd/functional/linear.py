@@ -1,0 +1,33 @@
+"""Fully connected layer as one Function."""
+
+from scratch.autograd.engine import Function, as_tensor
+from scratch.autograd.ops import matmul, reshape, sum, transpose
+from scratch.validation import check_floating, check_linear_input
+
+
+class Linear(Function):
+    """y = x @ W.T + b,  x (*, in), W (out, in), b (out,) -> y (*, out).
+
+    With x and gy flattened to x2 (M, in) and gy2 (M, out):
+        gx = gy @ W,   gW = gy2.T @ x2,   gb = gy2.sum(0)
+    (written with Tensor ops, so the backward can itself be differentiated).
+    """
+
+    def forward(self, x, weight, bias=None):
+        check_floating("linear", x, weight.dtype)
+        check_linear_input("linear", x, weight.shape)
+        y = x @ weight.T
+        return y if bias is None else y + bias
+
+    def backward(self, gy):
+        x, weight = self.inputs[:2]
+        out_features, in_features = weight.shape
+        gy2 = reshape(gy, (-1, out_features))
+        gx = reshape(matmul(gy2, weight), x.shape)
+        gw = matmul(transpose(gy2), reshape(x, (-1, in_features)))
+        return (gx, gw) if len(self.inputs) == 2 else (gx, gw, sum(gy2, axis=0))
+
+
+def linear(input, weight, bias=None):
+    args = (input, weight) if bias is None else (input, weight, bias)
+    return Linear()(*map(as_tensor, args))

@@ -1,0 +1,38 @@
+"""Loading a state_dict into live arrays: one implementation for the hand-written and the autograd modules."""
+
+import numpy as np
+
+
+def load_arrays(owner: str, own: dict, state_dict, strict: bool = True) -> None:
+    """Copy ``state_dict``'s values into the arrays of ``own`` (key -> live array), in place.
+
+    Each array keeps its dtype (a float32 layer stays float32) and its identity (views stay live).
+    Values may be anything array-like (NumPy arrays, or torch tensors moved with ``.numpy()``).
+    Raises ``RuntimeError`` naming missing or unexpected keys and shape mismatches, as torch does;
+    nothing is copied unless every check passes.
+    """
+    given = dict(state_dict)
+    problems = []
+    if strict:
+        missing = [k for k in own if k not in given]
+        unexpected = [k for k in given if k not in own]
+        if missing:
+            problems.append(f"Missing key(s) in state_dict: {', '.join(map(repr, missing))}.")
+        if unexpected:
+            problems.append(f"Unexpected key(s) in state_dict: {', '.join(map(repr, unexpected))}.")
+    for key, target in own.items():
+        if key not in given:
+            continue
+        value = np.asarray(given[key])
+        if target.dtype.kind in "iu" and value.dtype.kind not in "iu":
+            problems.append(f"{key} is a counter ({target.dtype}); refusing to truncate a {value.dtype} value.")
+        if value.shape != target.shape:
+            problems.append(
+                f"size mismatch for {key}: copying a param with shape {value.shape} from "
+                f"checkpoint, the shape in current model is {target.shape}."
+            )
+    if problems:
+        raise RuntimeError(f"Error(s) in loading state_dict for {owner}:\n\t" + "\n\t".join(problems))
+    for key, target in own.items():
+        if key in given:
+            target[...] = np.asarray(given[key])
