@@ -112,6 +112,8 @@ class Tensor:
         grad = grad if isinstance(grad, Tensor) else Tensor(grad)
         if grad.shape != self.shape:
             raise RuntimeError(f"grad of shape {grad.shape} does not match the output's shape {self.shape}")
+        if grad.dtype != self.dtype:  # a float64 grad would silently turn a float32 graph's gradients float64
+            raise RuntimeError(f"grad of dtype {grad.dtype} does not match the output's dtype {self.dtype}")
         if self.is_leaf:
             self._accumulate(grad)
             return
@@ -207,7 +209,7 @@ class Function:
         tensors = inputs
         for x in inputs:
             if not isinstance(x, Tensor):  # numbers and arrays become constants, numbers in x's dtype
-                like = next(i for i in inputs if isinstance(i, Tensor))
+                like = next((i for i in inputs if isinstance(i, Tensor)), None)
                 tensors = tuple(i if isinstance(i, Tensor) else as_tensor(i, like) for i in inputs)
                 break
         ys = self.forward(*[x.data for x in tensors])

@@ -4,12 +4,13 @@ The numerically delicate forwards reuse ``scratch.kernels.numerics``, the code t
 layers use.
 """
 
-from scratch.autograd.engine import Function, Tensor
+from scratch.autograd.engine import Function, Tensor, as_tensor
 from scratch.kernels.backend import get_array_module
 from scratch.kernels.numerics import SELU_ALPHA, SELU_SCALE
 from scratch.kernels.numerics import log_sigmoid as stable_log_sigmoid
 from scratch.kernels.numerics import selu as selu_kernel
 from scratch.kernels.numerics import sigmoid as stable_sigmoid
+from scratch.validation import check_floating
 
 
 class Sigmoid(Function):
@@ -84,25 +85,32 @@ class SELU(Function):
         return gy * (Tensor(constant.astype(x.dtype)) + negative * (selu(x) + SELU_SCALE * SELU_ALPHA))
 
 
+def floating(x, name: str) -> Tensor:
+    """x as a Tensor, refused (TypeError) unless floating: an activation's derivative of integers means nothing."""
+    x = as_tensor(x)
+    check_floating(name, x.data)
+    return x
+
+
 def sigmoid(x):
-    return Sigmoid()(x)
+    return Sigmoid()(floating(x, "sigmoid"))
 
 
 def logsigmoid(x):
-    return LogSigmoid()(x)
+    return LogSigmoid()(floating(x, "logsigmoid"))
 
 
 def tanh(x):
-    return Tanh()(x)
+    return Tanh()(floating(x, "tanh"))
 
 
 def relu(x):
-    return LeakyReLU(0.0)(x)
+    return LeakyReLU(0.0)(floating(x, "relu"))
 
 
 def leaky_relu(x, negative_slope: float = 0.01):
-    return LeakyReLU(negative_slope)(x)
+    return LeakyReLU(negative_slope)(floating(x, "leaky_relu"))
 
 
 def selu(x):
-    return SELU()(x)
+    return SELU()(floating(x, "selu"))
