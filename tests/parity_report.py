@@ -75,9 +75,8 @@ def pytest_configure(config):
 
 
 def markdown(rows: list[dict]) -> str:
-    lines = [
-        "# Parity report",
-        "",
+    lines = ["# Parity report", "", *matrix(rows), "", "## Every check", ""]
+    lines += [
         "Each row is one check of one op in one implementation, over every example hypothesis drew.",
         "forward and gradient compare with torch; finite differences compare an implementation's",
         "gradients with central differences of its own forward (float64). Errors are the largest seen;",
@@ -96,6 +95,36 @@ def markdown(rows: list[dict]) -> str:
     for spec in OPS_LIST:
         lines += [f"- **{spec.name}**: {text}" for text in spec.divergences]
     return "\n".join(lines) + "\n"
+
+
+def matrix(rows: list[dict]) -> list[str]:
+    """One line per op, one column per implementation: its checks passed, and its worst float64 error."""
+    order = {"scratch.manual": 0, "scratch.autograd.nn": 1, "reference": 3}
+    impls = sorted({r["impl"] for r in rows}, key=lambda i: (order.get(i, 2), i))
+    names = {"reference": "torch (its finite-difference control)"}
+    lines = ["| op | " + " | ".join(names.get(i, i) for i in impls) + " |", "|---|" + "---|" * len(impls)]
+    for op in sorted({r["op"] for r in rows}):
+        cells = []
+        for impl in impls:
+            mine = [r for r in rows if r["op"] == op and r["impl"] == impl]
+            passed = sum(r["result"] == "passed" for r in mine)
+            versus = [r for r in mine if r["dtype"] == "float64" and r["check"] != "finite differences"]
+            worst = max((r["max_rel"] for r in versus or mine), default=0.0)
+            checks = f"{len(mine)} check{'s' if len(mine) != 1 else ''}"
+            if not mine:
+                cells.append("not run")
+            elif passed == len(mine):
+                cells.append(f"pass ({checks}; worst rel. error {worst:.1e})")
+            else:
+                cells.append(f"**{len(mine) - passed} of {checks} not passed**")
+        lines.append(f"| {op} | " + " | ".join(cells) + " |")
+    return [
+        "Checks per op and implementation: forward and gradient against torch in float32 and float64, and",
+        "finite differences in float64. The worst relative error shown is against torch in float64 (for",
+        "torch's column, against finite differences).",
+        "",
+        *lines,
+    ]
 
 
 def pytest_terminal_summary(terminalreporter, config):
