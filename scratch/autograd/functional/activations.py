@@ -58,11 +58,15 @@ class LeakyReLU(Function):
         self.negative_slope = negative_slope
 
     def forward(self, x):
-        return get_array_module(x).where(x > 0, x, x * self.negative_slope)
+        xp = get_array_module(x)
+        if self.negative_slope == 0:
+            return xp.maximum(x, x.dtype.type(0))  # no x * 0, which is nan at x = -inf
+        return xp.where(x > 0, x, x * self.negative_slope)
 
     def backward(self, gy):
         x = self.inputs[0].data
-        return gy * Tensor(get_array_module(x).where(x > 0, 1.0, self.negative_slope).astype(x.dtype))
+        one, slope = x.dtype.type(1), x.dtype.type(self.negative_slope)
+        return gy * Tensor(get_array_module(x).where(x > 0, one, slope))
 
 
 class SELU(Function):

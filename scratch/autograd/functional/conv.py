@@ -30,8 +30,11 @@ class Conv2d(Function):
 
     def backward(self, gy):
         x, weight = self.inputs[:2]
-        gx = Conv2dGradInput(self.stride, self.padding, x.shape)(gy, weight)
-        gw = Conv2dGradWeight(self.stride, self.padding, weight.shape[2:], self.cols)(x, gy)
+        # NOTE: a gradient nobody asked for is not computed: gx of a network's input costs a col2im
+        gx = Conv2dGradInput(self.stride, self.padding, x.shape)(gy, weight) if x.requires_grad else None
+        gw = None
+        if weight.requires_grad:
+            gw = Conv2dGradWeight(self.stride, self.padding, weight.shape[2:], self.cols)(x, gy)
         self.cols = None
         return (gx, gw) if len(self.inputs) == 2 else (gx, gw, gy.sum(axis=(0, 2, 3)))
 

@@ -23,8 +23,9 @@ class Linear(Function):
         x, weight = self.inputs[:2]
         out_features, in_features = weight.shape
         gy2 = reshape(gy, (-1, out_features))
-        gx = reshape(matmul(gy2, weight), x.shape)
-        gw = matmul(transpose(gy2), reshape(x, (-1, in_features)))
+        # NOTE: a gradient nobody asked for is not computed, e.g. gx of a network's input (torch skips it too)
+        gx = reshape(matmul(gy2, weight), x.shape) if x.requires_grad else None
+        gw = matmul(transpose(gy2), reshape(x, (-1, in_features))) if weight.requires_grad else None
         return (gx, gw) if len(self.inputs) == 2 else (gx, gw, sum(gy2, axis=0))
 
 
