@@ -1,0 +1,9 @@
+"""Whole networks built from ``scratch.autograd.nn``: their backward comes from the engine, for free.
+
+Each has a torch twin of the same name in ``reference.models``, with the same state_dict keys.
+"""
+
+from scratch.autograd.models.c5l3 import C5L3
+from scratch.autograd.models.resnet import BasicBlock, Bottleneck, ResNet, resnet18, resnet50
+
+__all__ = ["C5L3", "BasicBlock", "Bottleneck", "ResNet", "resnet18", "resnet50"]
