@@ -1,5 +1,7 @@
 # Two commands do everything on a fresh machine:
-#   make report   the main job: runs the parity suite and writes report/parity.md
+#   make report   the main job: runs the parity suite and writes report/parity.md, then times the
+#                 benchmarks (bench/, about a minute, one process on one thread) and writes
+#                 report/benchmarks.md and report/benchmarks.png
 #   make test     the test suite (what CI runs, after the lint)
 # Each creates .venv and installs the project with its extras on first use.
 
@@ -7,6 +9,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= auto
+# One BLAS/torch thread per pytest worker: xdist already runs a worker per core, and two thread pools
+# per core fight (whole-model tests ran 3 to 5 times slower that way on 2 cores).
+ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 .PHONY: setup test report lint format clean
 
@@ -18,10 +23,15 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 test: setup
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+	$(ONE_THREAD) $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
+# The benchmarks run without xdist (pytest-benchmark turns itself off under it): at most 1 s of
+# rounds per benchmark (at least 5 rounds), after 2 untimed warm-up calls.
 report: setup
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q --parity-report=report
+	$(ONE_THREAD) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q --parity-report=report
+	$(BIN)/python -m pytest bench --benchmark-only -q -p no:xdist --benchmark-json=report/benchmarks.json \
+		--benchmark-max-time=1.0 --benchmark-min-rounds=5 --benchmark-warmup=on --benchmark-warmup-iterations=2
+	$(BIN)/python -m bench.report report/benchmarks.json report
 
 lint: setup
 	$(BIN)/ruff check .

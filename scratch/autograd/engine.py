@@ -17,6 +17,7 @@ Design (the Chainer/DeZero lineage, plus torch's semantics):
 
 import contextlib
 import heapq
+import operator
 import weakref
 
 import numpy as np
@@ -24,6 +25,7 @@ import numpy as np
 from scratch.kernels.backend import get_array_module
 
 _grad_enabled = True
+_ndarray = np.ndarray
 
 
 @contextlib.contextmanager
@@ -58,7 +60,7 @@ class Tensor:
     __array_priority__ = 200  # ndarray <op> Tensor defers to Tensor's reflected operator
 
     def __init__(self, data, requires_grad: bool = False):
-        if type(data) is not np.ndarray:  # the common case skips the checks: it is the hot path
+        if type(data) is not _ndarray:  # the common case skips the checks: it is the hot path
             if isinstance(data, Tensor):
                 raise TypeError("Tensor(data) takes an array, not a Tensor")
             data = get_array_module(data).asarray(data)
@@ -201,31 +203,40 @@ def as_tensor(x, like: Tensor | None = None) -> Tensor:
     return Tensor(x)
 
 
+def _with_constants(inputs: tuple) -> tuple:
+    """Numbers and arrays among an op's inputs become constant Tensors; numbers take the first Tensor's dtype."""
+    like = next((x for x in inputs if isinstance(x, Tensor)), None)
+    return tuple(as_tensor(x, like) for x in inputs)
+
+
+_data = operator.attrgetter("data")
+
+
 class Function:
     """One op: ``forward`` on arrays, ``backward`` on Tensors (so it can be differentiated again)."""
 
     def __call__(self, *inputs):
-        # NOTE: this runs once per op, so it is written for speed: plain loops, few allocations.
-        tensors = inputs
+        # NOTE: this runs once per op, so it is written for speed: no generators, and one output
+        # (the common case) takes a short path. The steps: constants, forward, record the graph.
         for x in inputs:
-            if not isinstance(x, Tensor):  # numbers and arrays become constants, numbers in x's dtype
-                like = next((i for i in inputs if isinstance(i, Tensor)), None)
-                tensors = tuple(i if isinstance(i, Tensor) else as_tensor(i, like) for i in inputs)
+            if not isinstance(x, Tensor):
+                inputs = _with_constants(inputs)
                 break
-        ys = self.forward(*[x.data for x in tensors])
-        single = type(ys) is not tuple
-        outputs = (Tensor(ys),) if single else tuple(Tensor(y) for y in ys)
+        ys = self.forward(*map(_data, inputs))
+        multiple = type(ys) is tuple
+        outputs = tuple(map(Tensor, ys)) if multiple else Tensor(ys)
         if _grad_enabled:
             generation = -1
-            for x in tensors:
+            for x in inputs:
                 if x.requires_grad and x.generation > generation:
                     generation = x.generation
             if generation >= 0:  # some input requires grad: record this step of the graph
-                self.generation, self.inputs = generation, tensors
-                self.outputs = [weakref.ref(y) for y in outputs]  # a graph lives as long as its outputs
-                for y in outputs:
+                self.generation, self.inputs = generation, inputs
+                # outputs are held weakly: a graph lives as long as its outputs, and no cycle forms
+                self.outputs = tuple(map(weakref.ref, outputs)) if multiple else (weakref.ref(outputs),)
+                for y in outputs if multiple else (outputs,):
                     y.creator, y.requires_grad, y.generation = self, True, generation + 1
-        return outputs[0] if single else outputs
+        return outputs
 
     def forward(self, *xs):
         raise NotImplementedError
