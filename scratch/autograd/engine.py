@@ -10,15 +10,15 @@ Design (the Chainer/DeZero lineage, plus torch's semantics):
     computation can itself be recorded (``create_graph=True``) and differentiated again.
   - Broadcasting is undone in one place: the engine sums each input's gradient back to the input's
     shape (``ops.sum_to``), so no op repeats that logic.
-  - Functions hold their outputs by weak reference, so a graph is freed with its last output; and
-    after ``backward`` (unless ``retain_graph=True``) each Function drops its inputs, so a second
-    backward through the same graph raises, as in torch.
+  - A Function has one output. The output holds its Function (``creator``) and the Function its
+    inputs: references only point back in time, so no cycle forms and a graph is freed with its
+    last output. After ``backward`` (unless ``retain_graph=True``) each Function drops its inputs,
+    so a second backward through the same graph raises, as in torch.
 """
 
 import contextlib
 import heapq
 import operator
-import weakref
 
 import numpy as np
 
@@ -213,18 +213,19 @@ _data = operator.attrgetter("data")
 
 
 class Function:
-    """One op: ``forward`` on arrays, ``backward`` on Tensors (so it can be differentiated again)."""
+    """One op: ``forward`` on arrays, ``backward`` on Tensors (so it can be differentiated again).
+
+    ``forward(*arrays)`` returns one array; ``backward(gy)`` returns one gradient per input (None
+    for an input that needs none), each of gy's shape or broadcastable to the input's.
+    """
 
     def __call__(self, *inputs):
-        # NOTE: this runs once per op, so it is written for speed: no generators, and one output
-        # (the common case) takes a short path. The steps: constants, forward, record the graph.
+        # NOTE: this runs once per op, so it is written for speed (plain loops, no generators).
         for x in inputs:
             if not isinstance(x, Tensor):
                 inputs = _with_constants(inputs)
                 break
-        ys = self.forward(*map(_data, inputs))
-        multiple = type(ys) is tuple
-        outputs = tuple(map(Tensor, ys)) if multiple else Tensor(ys)
+        y = Tensor(self.forward(*map(_data, inputs)))
         if _grad_enabled:
             generation = -1
             for x in inputs:
@@ -232,11 +233,8 @@ class Function:
                     generation = x.generation
             if generation >= 0:  # some input requires grad: record this step of the graph
                 self.generation, self.inputs = generation, inputs
-                # outputs are held weakly: a graph lives as long as its outputs, and no cycle forms
-                self.outputs = tuple(map(weakref.ref, outputs)) if multiple else (weakref.ref(outputs),)
-                for y in outputs if multiple else (outputs,):
-                    y.creator, y.requires_grad, y.generation = self, True, generation + 1
-        return outputs
+                y.creator, y.requires_grad, y.generation = self, True, generation + 1
+        return y
 
     def forward(self, *xs):
         raise NotImplementedError
@@ -246,10 +244,9 @@ class Function:
 
 
 def _run_backward(root: Tensor, grad: Tensor, retain_graph: bool) -> None:
-    # id(tensor) -> (tensor, d(root)/d(tensor) * grad) for the tensors reached but not yet passed on.
-    # NOTE: the tensor is kept here, not only its id: once its consumer frees its inputs, this entry
-    # is what keeps it alive until its own creator has run.
-    pending = {id(root): (root, grad)}
+    # id(f) -> d(root)/d(f's output) * grad, summed over the paths found so far. A Function's turn
+    # comes after every Function that uses its output (they are newer), so the sum is complete then.
+    pending = {id(root.creator): grad}
     queue, seen = [], set()
 
     def push(f: Function) -> None:
@@ -265,13 +262,7 @@ def _run_backward(root: Tensor, grad: Tensor, retain_graph: bool) -> None:
                 "Trying to backward through the graph a second time: its saved values were freed after the "
                 "first backward. Pass retain_graph=True to the first backward if you need a second."
             )
-        gys = []
-        for ref in f.outputs:
-            y = ref()
-            entry = pending.pop(id(y), None) if y is not None else None
-            # an output that no path from the root reaches contributes a zero gradient
-            gys.append(entry[1] if entry is not None else Tensor(np.zeros_like(y.data)) if y is not None else None)
-        gxs = f.backward(*gys)
+        gxs = f.backward(pending.pop(id(f)))
         gxs = gxs if isinstance(gxs, tuple) else (gxs,)
         for x, gx in zip(f.inputs, gxs, strict=True):
             if not x.requires_grad or gx is None:
@@ -280,8 +271,8 @@ def _run_backward(root: Tensor, grad: Tensor, retain_graph: bool) -> None:
             if x.is_leaf:
                 x._accumulate(gx)
             else:
-                previous = pending.get(id(x))
-                pending[id(x)] = (x, gx if previous is None else previous[1] + gx)
+                key = id(x.creator)
+                pending[key] = pending[key] + gx if key in pending else gx
                 push(x.creator)
         if not retain_graph:
             f.inputs = None  # free the graph, as torch does

@@ -156,7 +156,7 @@ def test_no_grad_records_nothing_and_restores_after_an_exception():
 
 
 def test_no_reference_cycle_keeps_arrays_alive():
-    """Functions hold outputs weakly: dropping the output frees the graph without the cycle collector."""
+    """References point back in time only: dropping the output frees the graph without the cycle collector."""
     gc.disable()
     try:
         x = Tensor(np.ones(1000), requires_grad=True)
