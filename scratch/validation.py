@@ -171,3 +171,25 @@ def check_linear_input(layer: str, x, weight_shape) -> None:
             f"{layer}: input of size {fmt_shape(x.shape)} cannot be multiplied with weight of size "
             f"{fmt_shape(weight_shape)}: the last dimension must be in_features={weight_shape[1]}"
         )
+
+
+def conv_window(layer: str, kernel_size, stride, padding) -> tuple:
+    """(kernel_size, stride, padding) as (height, width) pairs, checked: a convolution's window."""
+    window = as_pair(kernel_size, "kernel_size"), as_pair(stride, "stride"), as_pair(padding, "padding")
+    check_window_args(layer, *window)
+    return window
+
+
+def pool_window(layer: str, kernel_size, stride, padding) -> tuple:
+    """The same for pooling: ``stride`` defaults to the kernel, and padding is at most half the kernel."""
+    window = conv_window(layer, kernel_size, kernel_size if stride is None else stride, padding)
+    check_pool_padding(layer, window[0], window[2])
+    return window
+
+
+def float_dtype(dtype) -> np.dtype:
+    """A layer's parameter dtype: float32 by default, as in torch; any floating NumPy dtype."""
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"dtype must be a floating type, such as np.float32 or np.float64, got {dtype}")
+    return dtype

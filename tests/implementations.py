@@ -54,18 +54,23 @@ class Contract:
         return self.runner(spec, sample).run(sample.dout)
 
 
+def numpy_layer(spec: OpSpec, module, sample: Sample):
+    """The sample's layer from a NumPy-based ``module``: its state loaded, its mode set, its mask injected."""
+    layer = build(spec, module, sample.config, dtype=np.dtype(sample.dtype))
+    layer.load_state_dict(sample.state)
+    layer.train(sample.config.training)
+    if sample.mask is not None:
+        layer.sample_mask = lambda shape: sample.mask
+    return layer
+
+
 class ManualContract(Contract):
     """Layers with a hand-written ``backward``."""
 
     contract = "manual"
 
     def runner(self, spec: OpSpec, sample: Sample) -> "ManualRunner":
-        layer = build(spec, self.module, sample.config, dtype=np.dtype(sample.dtype))
-        layer.load_state_dict(sample.state)
-        layer.train(sample.config.training)
-        if sample.mask is not None:
-            layer.sample_mask = lambda shape: sample.mask
-        return ManualRunner(spec, layer, [a.copy() for a in sample.inputs])
+        return ManualRunner(spec, numpy_layer(spec, self.module, sample), [a.copy() for a in sample.inputs])
 
 
 class ManualRunner:
@@ -93,12 +98,7 @@ class AutogradContract(Contract):
     contract = "autograd"
 
     def runner(self, spec: OpSpec, sample: Sample) -> "AutogradRunner":
-        layer = build(spec, self.module, sample.config, dtype=np.dtype(sample.dtype))
-        layer.load_state_dict(sample.state)
-        layer.train(sample.config.training)
-        if sample.mask is not None:
-            layer.sample_mask = lambda shape: sample.mask
-        return AutogradRunner(spec, layer, [a.copy() for a in sample.inputs])
+        return AutogradRunner(spec, numpy_layer(spec, self.module, sample), [a.copy() for a in sample.inputs])
 
 
 class AutogradRunner:

@@ -2,9 +2,10 @@
 
 import numpy as np
 
+from scratch.init import batch_norm_buffers, batch_norm_parameters
 from scratch.kernels.normalization import momentum_factor, update_running_stats
-from scratch.manual.module import Module, float_dtype
-from scratch.validation import check_batch_norm_input, check_floating
+from scratch.manual.module import Module
+from scratch.validation import check_batch_norm_input, check_floating, float_dtype
 
 
 class _BatchNorm(Module):
@@ -41,14 +42,8 @@ class _BatchNorm(Module):
         self.num_features, self.eps, self.momentum = int(num_features), float(eps), momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         self.dtype = float_dtype(dtype)
-        C = self.num_features
-        if affine:
-            self.params["weight"] = np.ones(C, dtype=self.dtype)
-            self.params["bias"] = np.zeros(C, dtype=self.dtype)
-        if track_running_stats:
-            self.buffers["running_mean"] = np.zeros(C, dtype=self.dtype)
-            self.buffers["running_var"] = np.ones(C, dtype=self.dtype)
-            self.buffers["num_batches_tracked"] = np.zeros((), dtype=np.int64)
+        self.params.update(batch_norm_parameters(self.num_features, affine, self.dtype))
+        self.buffers.update(batch_norm_buffers(self.num_features, track_running_stats, self.dtype))
 
     def _check_input(self, x) -> None:
         name = type(self).__name__

@@ -2,10 +2,10 @@
 
 import numpy as np
 
+from scratch.init import conv2d_parameters
 from scratch.kernels.conv import conv2d_forward, conv2d_grad_input, conv2d_grad_weight
-from scratch.manual.init import uniform_fan_in
-from scratch.manual.module import Module, float_dtype
-from scratch.validation import as_pair, check_conv_input, check_floating, check_window_args
+from scratch.manual.module import Module
+from scratch.validation import check_conv_input, check_floating, conv_window, float_dtype
 
 
 class Conv2d(Module):
@@ -33,16 +33,9 @@ class Conv2d(Module):
     ):
         super().__init__()
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
-        self.kernel_size = as_pair(kernel_size, "kernel_size")
-        self.stride = as_pair(stride, "stride")
-        self.padding = as_pair(padding, "padding")
-        check_window_args("Conv2d", self.kernel_size, self.stride, self.padding)
+        self.kernel_size, self.stride, self.padding = conv_window("Conv2d", kernel_size, stride, padding)
         self.dtype = float_dtype(dtype)
-        fan_in = self.in_channels * self.kernel_size[0] * self.kernel_size[1]
-        shape = (self.out_channels, self.in_channels, *self.kernel_size)
-        self.params["weight"] = uniform_fan_in(shape, fan_in, self.dtype)
-        if bias:
-            self.params["bias"] = uniform_fan_in((self.out_channels,), fan_in, self.dtype)
+        self.params.update(conv2d_parameters(self.in_channels, self.out_channels, self.kernel_size, bias, self.dtype))
 
     def _check_input(self, x) -> None:
         check_floating("Conv2d", x, self.dtype)

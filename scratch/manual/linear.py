@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from scratch.manual.init import uniform_fan_in
-from scratch.manual.module import Module, float_dtype
-from scratch.validation import check_floating, check_linear_input
+from scratch.init import linear_parameters
+from scratch.manual.module import Module
+from scratch.validation import check_floating, check_linear_input, float_dtype
 
 
 class Linear(Module):
@@ -20,10 +20,7 @@ class Linear(Module):
         super().__init__()
         self.in_features, self.out_features = int(in_features), int(out_features)
         self.dtype = float_dtype(dtype)
-        shape = (self.out_features, self.in_features)
-        self.params["weight"] = uniform_fan_in(shape, self.in_features, self.dtype)
-        if bias:
-            self.params["bias"] = uniform_fan_in((self.out_features,), self.in_features, self.dtype)
+        self.params.update(linear_parameters(self.in_features, self.out_features, bias, self.dtype))
 
     def forward(self, x):
         check_floating("Linear", x, self.dtype)

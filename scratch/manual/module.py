@@ -59,14 +59,6 @@ class Parameter:
         return f"Parameter({self.name!r}, shape={self.shape}, dtype={self.data.dtype})"
 
 
-def float_dtype(dtype) -> np.dtype:
-    """A layer's parameter dtype: float32 by default, as in torch; any floating NumPy dtype."""
-    dtype = np.dtype(dtype)
-    if dtype.kind != "f":
-        raise TypeError(f"dtype must be a floating type, such as np.float32 or np.float64, got {dtype}")
-    return dtype
-
-
 class Module:
     """Base class: ``forward``/``backward`` plus the bookkeeping every layer shares.
 

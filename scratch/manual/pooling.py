@@ -2,14 +2,7 @@
 
 from scratch.kernels.pooling import max_pool2d_backward, max_pool2d_forward, pool_output_size
 from scratch.manual.module import Module
-from scratch.validation import (
-    as_pair,
-    check_floating,
-    check_ndim,
-    check_pool_output,
-    check_pool_padding,
-    check_window_args,
-)
+from scratch.validation import check_floating, check_ndim, check_pool_output, pool_window
 
 
 class MaxPool2d(Module):
@@ -29,11 +22,7 @@ class MaxPool2d(Module):
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
-        self.kernel_size = as_pair(kernel_size, "kernel_size")
-        self.stride = as_pair(kernel_size if stride is None else stride, "stride")
-        self.padding = as_pair(padding, "padding")
-        check_window_args("MaxPool2d", self.kernel_size, self.stride, self.padding)
-        check_pool_padding("MaxPool2d", self.kernel_size, self.padding)
+        self.kernel_size, self.stride, self.padding = pool_window("MaxPool2d", kernel_size, stride, padding)
 
     def forward(self, x):
         check_floating("MaxPool2d", x)

@@ -10,7 +10,7 @@ from scratch.autograd.engine import Function, as_tensor
 from scratch.autograd.ops import reshape
 from scratch.kernels.conv import conv2d_forward, conv2d_grad_input, conv2d_grad_weight
 from scratch.kernels.im2col import im2col
-from scratch.validation import as_pair, check_conv_input, check_floating, check_window_args
+from scratch.validation import check_conv_input, check_floating, conv_window
 
 
 class Conv2d(Function):
@@ -83,8 +83,7 @@ class Conv2dGradWeight(Function):
 def conv2d(input, weight, bias=None, stride=1, padding=0):
     """torch.nn.functional.conv2d without dilation or groups; input (N, C, H, W) or unbatched (C, H, W)."""
     x, weight = as_tensor(input), as_tensor(weight)
-    stride, padding = as_pair(stride, "stride"), as_pair(padding, "padding")
-    check_window_args("conv2d", tuple(weight.shape[2:]), stride, padding)
+    _, stride, padding = conv_window("conv2d", tuple(weight.shape[2:]), stride, padding)
     check_floating("conv2d", x.data, weight.dtype)
     check_conv_input("conv2d", x.data, weight.shape, padding)
     unbatched = x.ndim == 3

@@ -2,14 +2,7 @@
 
 from scratch.autograd.engine import Function, as_tensor
 from scratch.kernels.pooling import max_pool2d_backward, max_pool2d_forward, max_pool2d_gather, pool_output_size
-from scratch.validation import (
-    as_pair,
-    check_floating,
-    check_ndim,
-    check_pool_output,
-    check_pool_padding,
-    check_window_args,
-)
+from scratch.validation import check_floating, check_ndim, check_pool_output, pool_window
 
 
 class MaxPool2d(Function):
@@ -61,12 +54,7 @@ class MaxPool2dGather(Function):
 def max_pool2d(input, kernel_size, stride=None, padding=0):
     """torch.nn.functional.max_pool2d without dilation, ceil_mode or return_indices; -inf padding."""
     x = as_tensor(input)
-    kernel_size = as_pair(kernel_size, "kernel_size")
-    stride = as_pair(kernel_size if stride is None else stride, "stride")
-    padding = as_pair(padding, "padding")
-    window = (kernel_size, stride, padding)
-    check_window_args("max_pool2d", *window)
-    check_pool_padding("max_pool2d", kernel_size, padding)
+    window = pool_window("max_pool2d", kernel_size, stride, padding)
     check_floating("max_pool2d", x.data)
     check_ndim("max_pool2d", x.data, (3, 4), "(N, C, H, W) or unbatched (C, H, W)")
     check_pool_output("max_pool2d", x.shape, pool_output_size(x.shape, *window), *window)

@@ -9,17 +9,16 @@ import numpy as np
 from scratch.autograd import functional as F
 from scratch.autograd.engine import as_tensor
 from scratch.autograd.nn.module import Module, Parameter
+from scratch.init import batch_norm_buffers, batch_norm_parameters, conv2d_parameters, linear_parameters
 from scratch.kernels.dropout import keep_mask
 from scratch.kernels.normalization import momentum_factor
-from scratch.manual.init import uniform_fan_in
-from scratch.manual.module import float_dtype
 from scratch.validation import (
-    as_pair,
     check_batch_norm_input,
     check_dropout_p,
     check_floating,
-    check_pool_padding,
-    check_window_args,
+    conv_window,
+    float_dtype,
+    pool_window,
 )
 
 
@@ -61,9 +60,9 @@ class Linear(Module):
     def __init__(self, in_features: int, out_features: int, bias: bool = True, *, dtype=np.float32):
         super().__init__()
         self.in_features, self.out_features = int(in_features), int(out_features)
-        dtype = float_dtype(dtype)
-        self.weight = Parameter(uniform_fan_in((self.out_features, self.in_features), self.in_features, dtype))
-        self.bias = Parameter(uniform_fan_in((self.out_features,), self.in_features, dtype)) if bias else None
+        self.bias = None  # replaced when there is one
+        for name, array in linear_parameters(self.in_features, self.out_features, bias, float_dtype(dtype)).items():
+            setattr(self, name, Parameter(array))
 
     def forward(self, x):
         return F.linear(x, self.weight, self.bias)
@@ -88,14 +87,11 @@ class Conv2d(Module):
     ):
         super().__init__()
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
-        self.kernel_size = as_pair(kernel_size, "kernel_size")
-        self.stride, self.padding = as_pair(stride, "stride"), as_pair(padding, "padding")
-        check_window_args("Conv2d", self.kernel_size, self.stride, self.padding)
-        dtype = float_dtype(dtype)
-        fan_in = self.in_channels * self.kernel_size[0] * self.kernel_size[1]
-        shape = (self.out_channels, self.in_channels, *self.kernel_size)
-        self.weight = Parameter(uniform_fan_in(shape, fan_in, dtype))
-        self.bias = Parameter(uniform_fan_in((self.out_channels,), fan_in, dtype)) if bias else None
+        self.kernel_size, self.stride, self.padding = conv_window("Conv2d", kernel_size, stride, padding)
+        self.bias = None  # replaced when there is one
+        params = conv2d_parameters(self.in_channels, self.out_channels, self.kernel_size, bias, float_dtype(dtype))
+        for name, array in params.items():
+            setattr(self, name, Parameter(array))
 
     def forward(self, x):
         return F.conv2d(x, self.weight, self.bias, self.stride, self.padding)
@@ -110,11 +106,7 @@ class Conv2d(Module):
 class MaxPool2d(Module):
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
-        self.kernel_size = as_pair(kernel_size, "kernel_size")
-        self.stride = as_pair(kernel_size if stride is None else stride, "stride")
-        self.padding = as_pair(padding, "padding")
-        check_window_args("MaxPool2d", self.kernel_size, self.stride, self.padding)
-        check_pool_padding("MaxPool2d", self.kernel_size, self.padding)
+        self.kernel_size, self.stride, self.padding = pool_window("MaxPool2d", kernel_size, stride, padding)
 
     def forward(self, x):
         return F.max_pool2d(x, self.kernel_size, self.stride, self.padding)
@@ -143,13 +135,11 @@ class _BatchNorm(Module):
         self.num_features, self.eps, self.momentum = int(num_features), float(eps), momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         dtype = float_dtype(dtype)
-        C = self.num_features
-        self.weight = Parameter(np.ones(C, dtype)) if affine else None
-        self.bias = Parameter(np.zeros(C, dtype)) if affine else None
-        if track_running_stats:
-            self.register_buffer("running_mean", np.zeros(C, dtype))
-            self.register_buffer("running_var", np.ones(C, dtype))
-            self.register_buffer("num_batches_tracked", np.zeros((), np.int64))
+        self.weight = self.bias = None  # replaced when affine
+        for name, array in batch_norm_parameters(self.num_features, affine, dtype).items():
+            setattr(self, name, Parameter(array))
+        for name, array in batch_norm_buffers(self.num_features, track_running_stats, dtype).items():
+            self.register_buffer(name, array)
 
     def forward(self, x):
         batch_stats = self.training or not self.track_running_stats
