@@ -51,3 +51,14 @@ def batch_norm_buffers(num_features: int, track_running_stats: bool, dtype) -> d
         "running_var": np.ones(num_features, dtype),
         "num_batches_tracked": np.zeros((), np.int64),
     }
+
+
+def rnn_parameters(input_size: int, hidden_size: int, bias: bool, dtype, suffix: str = "") -> dict[str, np.ndarray]:
+    """weight_ih (H, I), weight_hh (H, H), bias_ih and bias_hh (H,), all U(-1/sqrt(H), 1/sqrt(H)) as in torch.
+
+    ``suffix`` names the layer of a stacked RNN, as torch does: "_l0", "_l1", ...
+    """
+    shapes = {"weight_ih": (hidden_size, input_size), "weight_hh": (hidden_size, hidden_size)}
+    if bias:
+        shapes.update(bias_ih=(hidden_size,), bias_hh=(hidden_size,))
+    return {name + suffix: uniform_fan_in(shape, hidden_size, dtype) for name, shape in shapes.items()}

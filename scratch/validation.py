@@ -193,3 +193,41 @@ def float_dtype(dtype) -> np.dtype:
     if dtype.kind != "f":
         raise TypeError(f"dtype must be a floating type, such as np.float32 or np.float64, got {dtype}")
     return dtype
+
+
+# -- recurrent layers ---------------------------------------------------------------------------------
+
+
+def check_nonlinearity(layer: str, nonlinearity: str) -> str:
+    if nonlinearity not in ("tanh", "relu"):
+        raise ValueError(f"{layer}: unknown nonlinearity {nonlinearity!r}; expected 'tanh' or 'relu'")
+    return nonlinearity
+
+
+def check_rnn_cell_input(x_shape, h_shape, input_size: int, hidden_size: int) -> None:
+    """x (N, I) or (I,); h (N, H) or (H,), as torch.nn.RNNCell takes them."""
+    if len(x_shape) not in (1, 2):
+        raise ValueError(
+            f"RNNCell: Expected input to be 1D or 2D, got {len(x_shape)}D input of size {fmt_shape(x_shape)}"
+        )
+    if x_shape[-1] != input_size:
+        raise RuntimeError(f"RNNCell: input has inconsistent input_size: got {x_shape[-1]} expected {input_size}")
+    if h_shape is None:
+        return
+    if len(h_shape) != len(x_shape) or h_shape[:-1] != x_shape[:-1]:
+        raise RuntimeError(
+            f"RNNCell: input of size {fmt_shape(x_shape)} and hidden state of size {fmt_shape(h_shape)} "
+            "must have the same batch size"
+        )
+    if h_shape[-1] != hidden_size:
+        raise RuntimeError(f"RNNCell: hidden0 has inconsistent hidden_size: got {h_shape[-1]}, expected {hidden_size}")
+
+
+def check_rnn_input(x_shape, h_shape, input_size: int, expected_h_shape) -> None:
+    """x (L, N, I) (or (N, L, I) when batch_first, already moved) or unbatched (L, I); h (layers, N, H)."""
+    if len(x_shape) not in (2, 3):
+        raise ValueError(f"RNN: Expected input to be 2D or 3D, got input of size {fmt_shape(x_shape)}")
+    if x_shape[-1] != input_size:
+        raise RuntimeError(f"RNN: input.size(-1) must be equal to input_size. Expected {input_size}, got {x_shape[-1]}")
+    if h_shape is not None and tuple(h_shape) != tuple(expected_h_shape):
+        raise RuntimeError(f"RNN: Expected hidden size {tuple(expected_h_shape)}, got {fmt_shape(h_shape)}")

@@ -14,8 +14,10 @@ from scratch.manual.linear import Linear
 from scratch.manual.losses import CrossEntropyLoss, SigmoidFocalLoss
 from scratch.manual.module import Module, Parameter
 from scratch.manual.pooling import MaxPool2d
+from scratch.manual.rnn import RNN, RNNCell, VanillaRNN
 
 __all__ = [
+    "RNN",
     "SELU",
     "BatchNorm1d",
     "BatchNorm2d",
@@ -28,9 +30,11 @@ __all__ = [
     "MaxPool2d",
     "Module",
     "Parameter",
+    "RNNCell",
     "ReLU",
     "Sequential",
     "Sigmoid",
     "SigmoidFocalLoss",
     "Tanh",
+    "VanillaRNN",
 ]
