@@ -66,7 +66,8 @@ class RNNCell(Module):
         return (dx[0], dh[0]) if unbatched else (dx, dh)
 
     def extra_repr(self) -> str:
-        return f"{self.input_size}, {self.hidden_size}, bias={'bias_ih' in self.params}, nonlinearity={self.nonlinearity!r}"
+        bias = "bias_ih" in self.params
+        return f"{self.input_size}, {self.hidden_size}, bias={bias}, nonlinearity={self.nonlinearity!r}"
 
 
 class RNN(Module):
