@@ -239,6 +239,20 @@ class GetItemGrad(Function):
         return getitem(ggx, self.index)
 
 
+class Stack(Function):
+    """y = stack(xs, axis): the inputs side by side along a new axis;  gx_i = gy at index i of that axis."""
+
+    def __init__(self, axis: int):
+        self.axis = axis
+
+    def forward(self, *xs):
+        return get_array_module(xs[0]).stack(xs, axis=self.axis)
+
+    def backward(self, gy):
+        axis = self.axis % gy.ndim
+        return tuple(getitem(gy, (slice(None),) * axis + (i,)) for i in range(len(self.inputs)))
+
+
 # -- helpers and factories ---------------------------------------------------------------------------
 
 
@@ -324,6 +338,10 @@ def broadcast_to(x, shape):
 
 def sum_to(x, shape):
     return x if as_tensor(x).shape == tuple(shape) else SumTo(shape)(x)
+
+
+def stack(xs, axis: int = 0):
+    return Stack(axis)(*xs)
 
 
 def getitem(x, index):

@@ -14,6 +14,7 @@ from scratch.autograd.functional.flatten import flatten
 from scratch.autograd.functional.linear import linear
 from scratch.autograd.functional.losses import cross_entropy, log_softmax, sigmoid_focal_loss, softmax
 from scratch.autograd.functional.pooling import max_pool2d
+from scratch.autograd.functional.rnn import rnn_cell
 
 __all__ = [
     "batch_norm",
@@ -27,6 +28,7 @@ __all__ = [
     "logsigmoid",
     "max_pool2d",
     "relu",
+    "rnn_cell",
     "selu",
     "sigmoid",
     "sigmoid_focal_loss",

@@ -17,8 +17,10 @@ from scratch.autograd.nn.layers import (
 )
 from scratch.autograd.nn.losses import CrossEntropyLoss, SigmoidFocalLoss
 from scratch.autograd.nn.module import Module, Parameter
+from scratch.autograd.nn.rnn import RNN, RNNCell, VanillaRNN
 
 __all__ = [
+    "RNN",
     "SELU",
     "BatchNorm1d",
     "BatchNorm2d",
@@ -31,9 +33,11 @@ __all__ = [
     "MaxPool2d",
     "Module",
     "Parameter",
+    "RNNCell",
     "ReLU",
     "Sequential",
     "Sigmoid",
     "SigmoidFocalLoss",
     "Tanh",
+    "VanillaRNN",
 ]
