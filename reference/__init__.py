@@ -7,6 +7,7 @@ Where torch already has the layer, the twin *is* torch's layer. Two are written 
 """
 
 from torch.nn import (
+    RNN,
     SELU,
     BatchNorm1d,
     BatchNorm2d,
@@ -17,6 +18,7 @@ from torch.nn import (
     Linear,
     MaxPool2d,
     ReLU,
+    RNNCell,
     Sequential,
     Sigmoid,
     Tanh,
@@ -25,8 +27,10 @@ from torch.nn import (
 from reference.convert import to_numpy, to_torch
 from reference.dropout import Dropout
 from reference.losses import SigmoidFocalLoss, sigmoid_focal_loss
+from reference.rnn import VanillaRNN, rnn_cell
 
 __all__ = [
+    "RNN",
     "SELU",
     "BatchNorm1d",
     "BatchNorm2d",
@@ -37,11 +41,14 @@ __all__ = [
     "LeakyReLU",
     "Linear",
     "MaxPool2d",
+    "RNNCell",
     "ReLU",
     "Sequential",
     "Sigmoid",
     "SigmoidFocalLoss",
     "Tanh",
+    "VanillaRNN",
+    "rnn_cell",
     "sigmoid_focal_loss",
     "to_numpy",
     "to_torch",

@@ -86,8 +86,8 @@ class ManualRunner:
     def run(self, make_dout) -> Result:
         out = self.forward()
         state = self.layer.state_dict()
-        dx = self.layer.backward(make_dout(out.shape))
-        grads = {self.input_names[0]: dx}
+        dxs = self.layer.backward(make_dout(out.shape))  # dx, or a tuple: one per differentiable input
+        grads = dict(zip(self.input_names, dxs if isinstance(dxs, tuple) else (dxs,), strict=True))
         grads.update((name, p.grad) for name, p in self.layer.named_parameters())
         return Result(out, grads, state)
 

@@ -130,6 +130,12 @@ def logits_and_binary_targets(rng, config, smooth):
     return x, rng.integers(0, 2, size=config.shape).astype(np.float64)
 
 
+def input_and_hidden(rng, config, smooth):
+    """x of the config's shape and h of the same batch shape with hidden_size features."""
+    h_shape = (*config.shape[:-1], config.kwargs["hidden_size"])
+    return rng.standard_normal(config.shape), rng.standard_normal(h_shape) * 0.5
+
+
 def build_sequential(nn, config, **dtype):
     """Conv2d(3x3, pad 1) -> BatchNorm2d -> ReLU -> MaxPool2d(2) -> Flatten -> Linear."""
     k = config.kwargs
@@ -351,6 +357,42 @@ OPS_LIST = [
         ),
     ),
     OpSpec("Sequential", S.sequential_configs(), normal, build=build_sequential),
+    OpSpec(
+        "RNNCell",
+        S.rnn_cell_configs(),
+        input_and_hidden,
+        differentiable=(0, 1),  # the input and the previous hidden state
+        errors=(
+            ErrorInput(
+                "input_size mismatch",
+                dict(input_size=3, hidden_size=4),
+                arrays((2, 5), (2, 4)),
+                RuntimeError,
+                r"got 5 expected 3",
+            ),
+            ErrorInput(
+                "hidden_size mismatch",
+                dict(input_size=3, hidden_size=4),
+                arrays((2, 3), (2, 5)),
+                RuntimeError,
+                r"got 5, expected 4",
+            ),
+            ErrorInput(
+                "batch size mismatch",
+                dict(input_size=3, hidden_size=4),
+                arrays((2, 3), (3, 4)),
+                RuntimeError,
+                r"\[2, 3\].*\[3, 4\]",
+            ),
+            ErrorInput(
+                "3-D input",
+                dict(input_size=3, hidden_size=4),
+                arrays((1, 2, 3)),
+                ValueError,
+                r"\[1, 2, 3\]",
+            ),
+        ),
+    ),
 ]
 
 OPS = {spec.name: spec for spec in OPS_LIST}

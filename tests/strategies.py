@@ -172,3 +172,17 @@ def sequential_configs(draw) -> Config:
     features = hidden * (H // 2) * (W // 2)
     kwargs = dict(in_channels=C, hidden=hidden, features=features, out_features=draw(st.integers(1, 3)))
     return Config(kwargs=kwargs, shape=(draw(st.integers(2, 3)), C, H, W), training=draw(st.booleans()))
+
+
+@st.composite
+def rnn_cell_configs(draw) -> Config:
+    """RNNCell(input_size, hidden_size, bias, nonlinearity) on x (N, I) or unbatched (I,); h is (N, H) or (H,)."""
+    input_size, hidden_size = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    kwargs = dict(
+        input_size=input_size,
+        hidden_size=hidden_size,
+        bias=draw(st.booleans()),
+        nonlinearity=draw(st.sampled_from(["tanh", "relu"])),
+    )
+    shape = (input_size,) if draw(st.booleans()) else (draw(batch_sizes), input_size)
+    return Config(kwargs=kwargs, shape=shape)

@@ -82,7 +82,9 @@ class RNN(Module):
         h0 = Tensor(np.zeros(shape, x.dtype)) if hx is None else reshape(as_tensor(hx), shape)
         steps, last = [x[t] for t in range(L)], []
         for layer in range(self.num_layers):
-            weights = [getattr(self, f"{name}_l{layer}") for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+            weights = [
+                getattr(self, f"{name}_l{layer}", None) for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+            ]
             h = h0[layer]
             hs = []
             for x_t in steps:
