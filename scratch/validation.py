@@ -231,3 +231,16 @@ def check_rnn_input(x_shape, h_shape, input_size: int, expected_h_shape) -> None
         raise RuntimeError(f"RNN: input.size(-1) must be equal to input_size. Expected {input_size}, got {x_shape[-1]}")
     if h_shape is not None and tuple(h_shape) != tuple(expected_h_shape):
         raise RuntimeError(f"RNN: Expected hidden size {tuple(expected_h_shape)}, got {fmt_shape(h_shape)}")
+
+
+def check_bias(layer: str, bias, out_features: int, dtype) -> None:
+    """bias is None, or a vector of ``out_features`` values in the weight's dtype."""
+    if bias is None:
+        return
+    if bias.shape != (out_features,):
+        raise RuntimeError(
+            f"{layer}: expected bias to be 1-dimensional with {out_features} elements, got bias of size "
+            f"{fmt_shape(bias.shape)}"
+        )
+    if bias.dtype != dtype:
+        raise RuntimeError(f"{layer}: bias dtype ({bias.dtype}) and weight dtype ({dtype}) should be the same")

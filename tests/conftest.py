@@ -40,19 +40,22 @@ def pytest_addoption(parser):
     )
 
 
+def implementations_under_test(config) -> dict[str, tuple[str, str]]:
+    """label -> (import path, contract): --impl's module if given, else the built-in implementations."""
+    path = config.getoption("--impl")
+    return {"yours": (path, config.getoption("--contract"))} if path else BUILT_IN
+
+
 def pytest_generate_tests(metafunc):
     """Every test that takes ``impl`` runs once per implementation under test."""
     if "impl" in metafunc.fixturenames:
-        path = metafunc.config.getoption("--impl")
-        chosen = {"yours": (path, metafunc.config.getoption("--contract"))} if path else BUILT_IN
-        metafunc.parametrize("impl", list(chosen), indirect=True, scope="session")
+        labels = list(implementations_under_test(metafunc.config))
+        metafunc.parametrize("impl", labels, indirect=True, scope="session")
 
 
 @pytest.fixture(scope="session")
 def impl(request):
-    path = request.config.getoption("--impl")
-    chosen = {"yours": (path, request.config.getoption("--contract"))} if path else BUILT_IN
-    return implementation(*chosen[request.param])
+    return implementation(*implementations_under_test(request.config)[request.param])
 
 
 @pytest.fixture(autouse=True)

@@ -40,13 +40,19 @@ def no_grad():
 
 
 @contextlib.contextmanager
-def enable_grad(mode: bool = True):
+def set_grad_enabled(mode: bool):
+    """Record a graph inside the block if ``mode``, else not; the previous mode comes back afterwards."""
     global _grad_enabled
     previous, _grad_enabled = _grad_enabled, mode
     try:
         yield
     finally:
         _grad_enabled = previous
+
+
+def enable_grad():
+    """Record graphs inside the block, even within ``no_grad``."""
+    return set_grad_enabled(True)
 
 
 def is_grad_enabled() -> bool:
@@ -64,6 +70,8 @@ class Tensor:
             if isinstance(data, Tensor):
                 raise TypeError("Tensor(data) takes an array, not a Tensor")
             data = get_array_module(data).asarray(data)
+        if requires_grad and data.dtype.kind not in "fc":
+            raise TypeError(f"only Tensors of floating point dtype can require gradients, got {data.dtype}")
         self.data = data
         self.grad: Tensor | None = None
         self.requires_grad = requires_grad
@@ -117,12 +125,13 @@ class Tensor:
         if grad.dtype != self.dtype:  # a float64 grad would silently turn a float32 graph's gradients float64
             raise RuntimeError(f"grad of dtype {grad.dtype} does not match the output's dtype {self.dtype}")
         if self.is_leaf:
-            self._accumulate(grad)
+            self._accumulate(grad if create_graph else Tensor(grad.data.copy()))  # never the caller's array
             return
-        with enable_grad(create_graph):
+        with set_grad_enabled(create_graph):
             _run_backward(self, grad, retain_graph)
 
     def _accumulate(self, grad: "Tensor") -> None:
+        """grad is this leaf's own: the engine never hands one array to two leaves (see ``_run_backward``)."""
         self.grad = grad if self.grad is None else self.grad + grad
 
     def zero_grad(self) -> None:
@@ -195,11 +204,18 @@ class Tensor:
 
 
 def as_tensor(x, like: Tensor | None = None) -> Tensor:
-    """Tensors pass through; numbers and arrays become constant Tensors (in ``like``'s dtype for scalars)."""
+    """Tensors pass through; numbers and arrays become constant Tensors.
+
+    A number (or a 0-d array) next to a floating Tensor ``like`` takes its dtype, as in torch, so
+    ``x32 * 0.5`` stays float32; next to an integer Tensor it keeps its own kind (``ints * 0.5`` is
+    float64, not truncated to 0).
+    """
     if isinstance(x, Tensor):
         return x
-    if like is not None and np.isscalar(x):
-        return Tensor(get_array_module(like.data).asarray(x, dtype=like.dtype))
+    xp = get_array_module(like.data if like is not None else x)
+    x = xp.asarray(x)
+    if like is not None and x.ndim == 0 and like.dtype.kind == "f" and x.dtype.kind in "biuf":
+        x = x.astype(like.dtype)
     return Tensor(x)
 
 
@@ -216,7 +232,8 @@ class Function:
     """One op: ``forward`` on arrays, ``backward`` on Tensors (so it can be differentiated again).
 
     ``forward(*arrays)`` returns one array; ``backward(gy)`` returns one gradient per input (None
-    for an input that needs none), each of gy's shape or broadcastable to the input's.
+    for an input that needs none), each of the input's shape or of the broadcast shape the input
+    was stretched to in forward (the engine sums it back down).
     """
 
     def __call__(self, *inputs):
@@ -247,7 +264,8 @@ def _run_backward(root: Tensor, grad: Tensor, retain_graph: bool) -> None:
     # id(f) -> d(root)/d(f's output) * grad, summed over the paths found so far. A Function's turn
     # comes after every Function that uses its output (they are newer), so the sum is complete then.
     pending = {id(root.creator): grad}
-    queue, seen = [], set()
+    # given: ids of arrays a leaf must not take as its .grad (handed to another leaf, or the caller's)
+    queue, seen, given = [], set(), {id(grad.data)}
 
     def push(f: Function) -> None:
         if id(f) not in seen:
@@ -268,7 +286,15 @@ def _run_backward(root: Tensor, grad: Tensor, retain_graph: bool) -> None:
             if not x.requires_grad or gx is None:
                 continue
             gx = _ops.sum_to(as_tensor(gx), x.shape)  # broadcasting is undone here, for every op
+            if gx.dtype != x.dtype:  # as torch: a float32 input gets a float32 gradient, whatever it met
+                gx = _ops.astype(gx, x.dtype)
             if x.is_leaf:
+                # NOTE: a leaf's .grad must be its own writable array (an optimizer updates it in place),
+                # never a view or an array another leaf also got (Add passes one gy to both inputs).
+                data = gx.data
+                if not _grad_enabled and (id(data) in given or not data.flags.owndata or not data.flags.writeable):
+                    gx = Tensor(data.copy())
+                given.add(id(gx.data))
                 x._accumulate(gx)
             else:
                 key = id(x.creator)

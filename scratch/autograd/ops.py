@@ -42,7 +42,10 @@ class Mul(Function):
 
 
 class Div(Function):
-    """y = a / b;  ga = gy / b, gb = -gy * a / b**2."""
+    """y = a / b;  ga = gy / b, gb = -gy * a / b**2.
+
+    NOTE: at b == 0 both are inf or nan, as in torch: nothing is guarded.
+    """
 
     def forward(self, a, b):
         return a / b
@@ -63,16 +66,21 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """y = x ** c for a constant c;  gx = gy * c * x ** (c - 1)."""
+    """y = x ** c for a constant c;  gx = gy * c * x ** (c - 1).
+
+    NOTE: for c == 0, y = 1 is constant and gx = 0, even at x == 0 where c * x**(c - 1) is 0 * inf.
+    """
 
     def __init__(self, c: float):
-        self.c = c
+        self.c = c.item() if isinstance(c, np.generic) else c  # a NumPy float64 would upcast float32
 
     def forward(self, x):
         return x**self.c
 
     def backward(self, gy):
         (x,) = self.inputs
+        if self.c == 0:
+            return gy * 0.0
         return gy * self.c * x ** (self.c - 1)
 
 
@@ -88,7 +96,7 @@ class Exp(Function):
 
 
 class Log(Function):
-    """y = log(x);  gx = gy / x."""
+    """y = log(x);  gx = gy / x.  NOTE: at x == 0, y = -inf and gx = inf, as in torch."""
 
     def forward(self, x):
         return get_array_module(x).log(x)
@@ -134,7 +142,8 @@ class Transpose(Function):
         self.axes = tuple(axes) if axes else None
 
     def forward(self, x):
-        self.axes = self.axes or tuple(reversed(range(x.ndim)))
+        # NOTE: negative axes are made positive first: argsort inverts a permutation of 0..ndim-1 only
+        self.axes = tuple(a % x.ndim for a in self.axes) if self.axes else tuple(reversed(range(x.ndim)))
         return x.transpose(self.axes)
 
     def backward(self, gy):
@@ -158,7 +167,8 @@ class Sum(Function):
 class Max(Function):
     """y = x.max(axis, keepdims);  gx = gy / k at each of the k positions equal to the max, else 0.
 
-    NOTE: ties share the gradient equally, as torch.amax does (torch.max(dim) picks one index).
+    NOTE: ties share the gradient equally, as torch.amax does (torch.max(dim) picks one index). A
+    NaN in a slice makes its max NaN, and NaN == NaN is False, so that slice gets no gradient.
     """
 
     def __init__(self, axis, keepdims):
@@ -207,6 +217,19 @@ class SumTo(Function):
 
     def backward(self, gy):
         return broadcast_to(gy, self.x_shape)
+
+
+class AsType(Function):
+    """y = x cast to ``dtype``;  gx = gy cast back to x's dtype."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def forward(self, x):
+        return x.astype(self.dtype)
+
+    def backward(self, gy):
+        return astype(gy, self.inputs[0].dtype)
 
 
 class GetItem(Function):
@@ -258,10 +281,15 @@ class Stack(Function):
 
 def kept_dims_shape(shape, axis) -> tuple:
     """The shape of x.sum(axis, keepdims=True), for turning a reduced gradient back into a broadcastable one."""
-    if axis is None:
-        return (1,) * len(shape)
-    axes = {a % len(shape) for a in ((axis,) if np.isscalar(axis) else axis)}
+    axes = normalize_axes(axis, len(shape))
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def normalize_axes(axis, ndim: int) -> tuple[int, ...]:
+    """None (every axis), an int or a sequence of ints, possibly negative -> sorted non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    return tuple(sorted({a % (ndim or 1) for a in ((axis,) if np.isscalar(axis) else axis)}))
 
 
 def swap_last(x: Tensor) -> Tensor:
@@ -317,15 +345,17 @@ def transpose(x, axes=()):
 
 
 def sum(x, axis=None, keepdims=False):
-    return Sum(axis, keepdims)(x)
+    return Sum(tuple(axis) if isinstance(axis, list) else axis, keepdims)(x)
 
 
 def mean(x, axis=None, keepdims=False):
-    """sum / count, where count is the number of elements averaged over."""
+    """sum / count, where count is the number of elements averaged over (nan for none, as torch)."""
     x = as_tensor(x)
-    axes = range(x.ndim) if axis is None else ((axis,) if np.isscalar(axis) else axis)
+    if x.dtype.kind not in "fc":
+        raise TypeError(f"mean: could not infer the output dtype; the input dtype must be floating, got {x.dtype}")
+    axes = normalize_axes(axis, x.ndim)
     count = int(np.prod([x.shape[a] for a in axes]))
-    return sum(x, axis, keepdims) * (1.0 / count)
+    return sum(x, axes, keepdims) * (1.0 / count if count else float("nan"))
 
 
 def max(x, axis=None, keepdims=False):
@@ -342,6 +372,10 @@ def sum_to(x, shape):
 
 def stack(xs, axis: int = 0):
     return Stack(axis)(*xs)
+
+
+def astype(x, dtype):
+    return AsType(np.dtype(dtype))(x)
 
 
 def getitem(x, index):

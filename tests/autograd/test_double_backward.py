@@ -93,7 +93,7 @@ def test_cross_entropy(reduction, seed, shape):
         0, shape[1] if len(shape) > 1 else shape[0], size=shape[:1] + shape[2:] if len(shape) > 1 else ()
     )
     assert_second_order_matches_torch(
-        lambda x: AF.cross_entropy(x, target, reduction),
+        lambda x: AF.cross_entropy(x, target, reduction=reduction),
         lambda x: F.cross_entropy(x, torch.from_numpy(target), reduction=reduction),
         [x],
         seed,

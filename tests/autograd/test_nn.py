@@ -100,17 +100,6 @@ def test_train_and_eval_reach_every_module():
     assert all(m.training for _, m in net.named_modules())
 
 
-def test_batch_norm_counts_batches_and_eval_uses_running_statistics():
-    bn = nn.BatchNorm1d(2, dtype=np.float64)
-    x = np.random.default_rng(0).standard_normal((5, 2)) * 3 + 1
-    bn(x)
-    bn(x)
-    assert int(bn.num_batches_tracked) == 2 and bn.state_dict()["num_batches_tracked"].dtype == np.int64
-    bn.eval()
-    expected = (x - bn.running_mean) / np.sqrt(bn.running_var + bn.eps)  # weight 1, bias 0
-    np.testing.assert_allclose(bn(x).data, expected, rtol=1e-12)
-
-
 def test_default_init_has_torchs_bounds():
     manual_seed(0)
     for layer, fan_in in [(nn.Linear(50, 40), 50), (nn.Conv2d(4, 8, (3, 2)), 24)]:
@@ -162,3 +151,48 @@ def test_dropout_masks_through_its_hook_and_backward_reuses_the_mask():
     y.backward(np.ones(10_000))
     np.testing.assert_array_equal(x.grad.data, y.data)
     assert drop.eval()(x) is x
+
+
+def test_a_parameter_name_keeps_its_kind_as_in_torch():
+    layer = nn.Linear(2, 3)
+    with pytest.raises(TypeError, match="parameter 'weight'"):
+        layer.weight = Tensor(np.ones((3, 2), np.float32), requires_grad=True)  # not a Parameter
+    assert [n for n, _ in layer.named_parameters()] == ["weight", "bias"], "a refused assignment changes nothing"
+    layer.bias = None  # allowed: the layer has no bias now
+    assert [n for n, _ in layer.named_parameters()] == ["weight"] and layer.bias is None
+    net = nn.Sequential(nn.Linear(2, 2))
+    net.extra = nn.Linear(2, 2)
+    net.extra = nn.Parameter(np.ones(2))  # a module replaced by a parameter: registered once, as a parameter
+    assert [n for n, _ in net.named_parameters()] == ["extra", "0.weight", "0.bias"]
+
+
+def test_buffers_none_and_clashes():
+    bn = nn.BatchNorm1d(2)
+    bn.running_mean = None
+    assert "running_mean" not in bn.state_dict() and "running_mean" not in dict(bn.named_buffers())
+    with pytest.raises(KeyError, match="weight"):
+        bn.register_buffer("weight", np.zeros(2))
+
+
+def test_tied_weights_are_one_parameter_but_two_state_dict_keys_as_in_torch():
+    shared = nn.Linear(2, 2)
+    ours = nn.Sequential(shared, nn.ReLU(), shared)
+    tshared = reference.Linear(2, 2)
+    theirs = reference.Sequential(tshared, reference.ReLU(), tshared)
+    assert len(list(ours.parameters())) == len(list(theirs.parameters())) == 2  # an optimizer steps each once
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+
+
+def test_batch_norm_statistics_and_eval_output_match_torch():
+    ours, theirs = nn.BatchNorm1d(2, dtype=np.float64), reference.BatchNorm1d(2, dtype=torch.float64)
+    rng = np.random.default_rng(0)
+    for _ in range(2):
+        x = rng.standard_normal((5, 2)) * 3 + 1
+        ours(x)
+        theirs(torch.from_numpy(x))
+    ours.eval()
+    theirs.eval()
+    x = rng.standard_normal((4, 2))
+    np.testing.assert_allclose(ours(x).data, theirs(torch.from_numpy(x)).detach().numpy(), rtol=1e-12)
+    for key, value in reference.to_numpy(theirs.state_dict()).items():
+        np.testing.assert_allclose(ours.state_dict()[key], value, rtol=1e-12, err_msg=key)

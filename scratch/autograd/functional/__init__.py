@@ -1,4 +1,6 @@
-"""Differentiable functions with torch.nn.functional's names and signatures.
+"""Differentiable functions with torch.nn.functional's names and signatures
+(arguments scratch does not support, such as cross_entropy's weight, are left out; what follows
+them is keyword-only, so a call written for torch never binds an argument to the wrong name).
 
 Each op is a Function (forward on arrays, backward on Tensors, so it can be differentiated again)
 or a short composition of them, whose backward then comes from the recorded graph. The array work

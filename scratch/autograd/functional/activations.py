@@ -20,7 +20,7 @@ class Sigmoid(Function):
         return stable_sigmoid(x)
 
     def backward(self, gy):
-        y = sigmoid(self.inputs[0])
+        y = sigmoid(self.inputs[0])  # NOTE: recomputed from x, so that this backward is differentiable too
         return gy * y * (1 - y)
 
 
@@ -113,7 +113,7 @@ def relu(x):
 
 
 def leaky_relu(x, negative_slope: float = 0.01):
-    return LeakyReLU(negative_slope)(floating(x, "leaky_relu"))
+    return LeakyReLU(float(negative_slope))(floating(x, "leaky_relu"))  # a Python float keeps float32 float32
 
 
 def selu(x):

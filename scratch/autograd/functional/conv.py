@@ -10,7 +10,7 @@ from scratch.autograd.engine import Function, as_tensor
 from scratch.autograd.ops import reshape
 from scratch.kernels.conv import conv2d_forward, conv2d_grad_input, conv2d_grad_weight
 from scratch.kernels.im2col import im2col
-from scratch.validation import check_conv_input, check_floating, conv_window
+from scratch.validation import check_bias, check_conv_input, check_floating, conv_window
 
 
 class Conv2d(Function):
@@ -86,6 +86,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0):
     _, stride, padding = conv_window("conv2d", tuple(weight.shape[2:]), stride, padding)
     check_floating("conv2d", x.data, weight.dtype)
     check_conv_input("conv2d", x.data, weight.shape, padding)
+    check_bias("conv2d", None if bias is None else as_tensor(bias).data, weight.shape[0], weight.dtype)
     unbatched = x.ndim == 3
     if unbatched:
         x = reshape(x, (1, *x.shape))

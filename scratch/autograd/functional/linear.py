@@ -2,7 +2,7 @@
 
 from scratch.autograd.engine import Function, as_tensor
 from scratch.autograd.ops import matmul, reshape, sum, transpose
-from scratch.validation import check_floating, check_linear_input
+from scratch.validation import check_bias, check_floating, check_linear_input
 
 
 class Linear(Function):
@@ -14,8 +14,6 @@ class Linear(Function):
     """
 
     def forward(self, x, weight, bias=None):
-        check_floating("linear", x, weight.dtype)
-        check_linear_input("linear", x, weight.shape)
         y = x @ weight.T
         return y if bias is None else y + bias
 
@@ -30,5 +28,10 @@ class Linear(Function):
 
 
 def linear(input, weight, bias=None):
-    args = (input, weight) if bias is None else (input, weight, bias)
-    return Linear()(*map(as_tensor, args))
+    """torch.nn.functional.linear: input (*, in_features), weight (out_features, in_features), bias (out_features,)."""
+    x, weight = as_tensor(input), as_tensor(weight)
+    bias = None if bias is None else as_tensor(bias)
+    check_floating("linear", x.data, weight.dtype)
+    check_linear_input("linear", x.data, weight.shape)
+    check_bias("linear", None if bias is None else bias.data, weight.shape[0], weight.dtype)
+    return Linear()(x, weight) if bias is None else Linear()(x, weight, bias)

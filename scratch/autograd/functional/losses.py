@@ -18,6 +18,8 @@ class Softmax(Function):
         return get_array_module(x).exp(stable_log_softmax(x, axis=self.axis))
 
     def backward(self, gy):
+        # NOTE: y is recomputed from x (a Function keeps its inputs, not its output), so that the
+        # backward is itself a graph in x: differentiable again.
         y = softmax(self.inputs[0], self.axis)
         return y * (gy - (gy * y).sum(axis=self.axis, keepdims=True))
 
@@ -36,36 +38,41 @@ class LogSoftmax(Function):
 
 
 def softmax(input, dim: int):
-    return Softmax(dim)(input)
+    x = as_tensor(input)
+    check_floating("softmax", x.data)
+    return Softmax(dim)(x)
 
 
 def log_softmax(input, dim: int):
-    return LogSoftmax(dim)(input)
+    x = as_tensor(input)
+    check_floating("log_softmax", x.data)
+    return LogSoftmax(dim)(x)
 
 
-def cross_entropy(input, target, reduction: str = "mean"):
+def cross_entropy(input, target, *, reduction: str = "mean"):
     """loss_i = -log_softmax(z_i)[t_i] = logsumexp(z_i) - z_i[t_i], then reduced.
 
     input (N, C), (N, C, d1, ...) or unbatched (C,) logits; target integer class indices of the
-    input's shape without the class axis. The pick of the target class is a product with a one-hot
-    constant in the input's dtype, so a float32 loss keeps float32 gradients. The graph gives
-    d loss_i / d z_i = softmax(z_i) - onehot(t_i).
+    input's shape without the class axis. The target class is picked by indexing (GetItem), whose
+    backward scatters into zeros of the input's dtype, so a float32 loss keeps float32 gradients. The
+    graph gives d loss_i / d z_i = softmax(z_i) - onehot(t_i).
+    NOTE: not a product with a one-hot matrix: a logit of -inf would give -inf * 0 = nan there.
     """
     z = as_tensor(input)
     check_reduction(reduction)
     check_floating("cross_entropy", z.data)
     t = get_array_module(z.data).asarray(target.data if isinstance(target, Tensor) else target)
     check_class_targets("cross_entropy", z.shape, t)
-    axis = 1 if z.ndim > 1 else 0
-    onehot = Tensor(one_hot(t, z.shape[axis], axis, z.dtype))
-    loss = -(log_softmax(z, axis) * onehot).sum(axis=axis)
-    return reduce(loss, reduction)
+    logp = log_softmax(z, 1 if z.ndim > 1 else 0)
+    return reduce(-logp[target_index(t)], reduction)
 
 
-def one_hot(t, classes: int, axis: int, dtype):
-    """onehot[..., c, ...] = (t == c), with the class axis at ``axis``."""
-    xp = get_array_module(t)
-    return xp.moveaxis(xp.eye(classes, dtype=dtype)[t], -1, axis)
+def target_index(t) -> tuple:
+    """The index that picks logp[n, t[n, d...], d...] for every n and d: t's own grid, with t on axis 1."""
+    if t.ndim == 0:
+        return (t,)
+    grid = get_array_module(t).indices(t.shape, sparse=True)
+    return (grid[0], t, *grid[1:])
 
 
 def sigmoid_focal_loss(inputs, targets, alpha: float = 0.25, gamma: float = 2.0, reduction: str = "none"):
@@ -79,6 +86,7 @@ def sigmoid_focal_loss(inputs, targets, alpha: float = 0.25, gamma: float = 2.0,
     form 0 * q**-1 in its backward).
     """
     x = as_tensor(inputs)
+    alpha, gamma = float(alpha), float(gamma)  # Python floats: a NumPy float64 would upcast float32
     check_reduction(reduction)
     check_floating("sigmoid_focal_loss", x.data)
     t_data = targets.data if isinstance(targets, Tensor) else targets

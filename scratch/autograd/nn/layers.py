@@ -40,7 +40,7 @@ class ReLU(Module):
 class LeakyReLU(Module):
     def __init__(self, negative_slope: float = 0.01):
         super().__init__()
-        self.negative_slope = negative_slope
+        self.negative_slope = float(negative_slope)
 
     def forward(self, x):
         return F.leaky_relu(x, self.negative_slope)
@@ -144,7 +144,8 @@ class _BatchNorm(Module):
     def forward(self, x):
         batch_stats = self.training or not self.track_running_stats
         name, x = type(self).__name__, as_tensor(x)
-        check_floating(name, x.data, self.weight.dtype if self.affine else None)
+        own = self.weight if self.affine else getattr(self, "running_mean", None)  # what fixes the dtype
+        check_floating(name, x.data, None if own is None else own.dtype)
         check_batch_norm_input(name, x.data, self.ndims, self.layout, self.num_features, batch_stats)
         factor = 0.0
         if self.training and self.track_running_stats:
@@ -214,8 +215,10 @@ class Sequential(Module):
             x = layer(x)
         return x
 
-    def __getitem__(self, index: int) -> Module:
-        return list(self._modules.values())[index]
+    def __getitem__(self, index):
+        """A layer, or for a slice a Sequential of those layers (sharing them), as in torch."""
+        layers = list(self._modules.values())
+        return Sequential(*layers[index]) if isinstance(index, slice) else layers[index]
 
     def __len__(self) -> int:
         return len(self._modules)

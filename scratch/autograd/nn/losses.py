@@ -13,7 +13,7 @@ class CrossEntropyLoss(Module):
         self.reduction = check_reduction(reduction)
 
     def forward(self, input, target):
-        return F.cross_entropy(input, target, self.reduction)
+        return F.cross_entropy(input, target, reduction=self.reduction)
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"

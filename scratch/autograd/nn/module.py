@@ -39,19 +39,30 @@ class Module:
 
     # -- registration ---------------------------------------------------------------------------
     def __setattr__(self, name: str, value) -> None:
+        """Parameters and Modules are registered; a name keeps its kind, as torch.nn.Module's do."""
+        params, modules, buffers = self._parameters, self._modules, self._buffers
         if isinstance(value, Parameter):
-            registry = self._parameters
+            self._forget(name)
+            params[name] = value
         elif isinstance(value, Module):
-            registry = self._modules
-        elif name in self._buffers:
-            registry = self._buffers
-        else:  # a plain attribute, e.g. ``self.bias = None``: it unregisters what had that name
-            self._parameters.pop(name, None)
-            self._modules.pop(name, None)
+            self._forget(name)
+            modules[name] = value
+        elif name in params or name in modules:
+            if value is not None:  # e.g. a plain Tensor or array where a Parameter was: refused, not dropped
+                kind = "parameter" if name in params else "child module"
+                raise TypeError(f"cannot assign {type(value).__name__} as {kind} {name!r} (expected one, or None)")
+            self._forget(name)
+            object.__setattr__(self, name, None)
+        elif name in buffers:
+            if value is not None and not isinstance(value, np.ndarray):
+                raise TypeError(f"cannot assign {type(value).__name__} as buffer {name!r} (an array or None expected)")
+            buffers[name] = value
+        else:
             object.__setattr__(self, name, value)
-            return
-        self.__dict__.pop(name, None)
-        registry[name] = value
+
+    def _forget(self, name: str) -> None:
+        for registry in (self.__dict__, self._parameters, self._modules, self._buffers):
+            registry.pop(name, None)
 
     def __getattr__(self, name: str):  # called only when ordinary lookup fails
         for registry in ("_parameters", "_modules", "_buffers"):
@@ -61,35 +72,50 @@ class Module:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def register_buffer(self, name: str, array) -> None:
+        """State that is saved in state_dict but not learned (an array, or None for "none yet")."""
+        if name in self._parameters or name in self._modules or (name in self.__dict__ and name not in self._buffers):
+            raise KeyError(f"attribute {name!r} already exists")
+        if array is not None and not isinstance(array, np.ndarray):
+            raise TypeError(f"cannot assign {type(array).__name__} as buffer {name!r} (an array or None expected)")
         self._buffers[name] = array
 
     def add_module(self, name: str, module: "Module") -> None:
-        self._modules[name] = module
+        setattr(self, name, module)
 
     # -- traversal ------------------------------------------------------------------------------
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, "Module"]]:
+    def named_modules(self, prefix: str = "", memo: set | None = None) -> Iterator[tuple[str, "Module"]]:
+        """This module and every descendant, each once (a module used twice is listed at its first name)."""
+        memo = set() if memo is None else memo
+        if id(self) in memo:
+            return
+        memo.add(id(self))
         yield prefix.rstrip("."), self
         for name, child in self._modules.items():
-            yield from child.named_modules(f"{prefix}{name}.")
+            yield from child.named_modules(f"{prefix}{name}.", memo)
 
     def children(self) -> Iterator["Module"]:
         yield from self._modules.values()
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        """Each parameter once, even when shared (tied weights), so an optimizer updates it once per step."""
+        seen = set()
         for module_prefix, module in self.named_modules(prefix):
             dot = f"{module_prefix}." if module_prefix else ""
             for name, p in module._parameters.items():
-                yield dot + name, p
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    yield dot + name, p
 
     def parameters(self) -> Iterator[Parameter]:
         for _, p in self.named_parameters():
             yield p
 
-    def named_buffers(self) -> Iterator[tuple[str, np.ndarray]]:
-        for module_prefix, module in self.named_modules():
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, np.ndarray]]:
+        for module_prefix, module in self.named_modules(prefix):
             dot = f"{module_prefix}." if module_prefix else ""
             for name, b in module._buffers.items():
-                yield dot + name, b
+                if b is not None:
+                    yield dot + name, b
 
     # -- modes and gradients --------------------------------------------------------------------
     def train(self, mode: bool = True) -> "Module":
@@ -106,13 +132,15 @@ class Module:
             p.grad = None
 
     # -- state_dict -----------------------------------------------------------------------------
-    def _named_arrays(self) -> dict:
-        """The live arrays behind ``state_dict``, parameters then buffers per module, as torch orders them."""
-        arrays = {}
-        for module_prefix, module in self.named_modules():
-            dot = f"{module_prefix}." if module_prefix else ""
-            arrays.update((dot + name, p.data) for name, p in module._parameters.items())
-            arrays.update((dot + name, b) for name, b in module._buffers.items())
+    def _named_arrays(self, prefix: str = "") -> dict:
+        """The live arrays behind ``state_dict``, parameters then buffers per module, as torch orders them.
+
+        Unlike ``named_parameters``, a shared module or parameter appears under every name, as in torch.
+        """
+        arrays = {prefix + name: p.data for name, p in self._parameters.items()}
+        arrays.update((prefix + name, b) for name, b in self._buffers.items() if b is not None)
+        for name, child in self._modules.items():
+            arrays.update(child._named_arrays(f"{prefix}{name}."))
         return arrays
 
     def state_dict(self) -> dict:
