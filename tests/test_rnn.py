@@ -23,7 +23,7 @@ from tests.strategies import SEEDS
 
 # float64: the same sums in another order; float32: 30 steps of tanh and two GEMMs each, in both directions.
 TOLERANCES = {"float64": Tolerance(rtol=1e-9, atol=1e-12), "float32": Tolerance(rtol=1e-4, atol=1e-5)}
-IMPLS = ["scratch.manual", "scratch.autograd"]
+IMPLS = ["scratch.manual", "scratch.autograd.nn"]
 
 
 @st.composite
