@@ -89,12 +89,12 @@ class Adam(Optimizer):
         if group["amsgrad"]:
             # NOTE amsgrad: the running maximum is kept of the raw v, before the bias correction; the
             # maximum is then corrected by the current step's 1 - β2^t, as torch does.
-            v_max = state.setdefault("max_exp_avg_sq", xp.zeros_like(param))
+            v_max = state["max_exp_avg_sq"]
             xp.maximum(v_max, v, out=v_max)
             v = v_max
 
         # NOTE bias correction: m and v start at 0, so early on they are biased toward 0 by the factors
-        # 1 - β^t; dividing those out makes m̂ = g and v̂ = g² exactly at t = 1. ε is added after the
+        # 1 - β^t; dividing those out makes m̂ = g and v̂ = g² at t = 1. ε is added after the
         # correction (to √v̂), and γ / (1 - β1^t) is folded into one step size, as in torch.
         denom = xp.sqrt(v) / math.sqrt(1 - beta2**t) + eps
         param -= (lr / (1 - beta1**t)) * (m / denom)

@@ -36,15 +36,9 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_i
             "set `error_if_nonfinite=False`"
         )
     coef = max_norm / (total + 1e-6)
-    if coef < 1:
-        scaled = []
+    if coef < 1:  # otherwise the gradients are left untouched (torch multiplies them by exactly 1.0)
         for g in grads:
-            # NOTE: two parameters can hold the same gradient array (the autograd engine's Add hands the
-            # same gy to both inputs, and reshape's backward a view of it): scaling it once per parameter
-            # would scale it twice, so an array whose memory was already scaled is skipped.
-            if not any(xp.shares_memory(g, done) for done in scaled):
-                g *= coef
-                scaled.append(g)
+            g *= coef
     return total
 
 

@@ -136,7 +136,10 @@ class Optimizer:
 
     # -- a step -----------------------------------------------------------------------------------
     def step(self, closure=None):
-        """Update every parameter that has a gradient; ``closure`` (re-evaluating the loss) is called first."""
+        """Update every parameter that has a gradient; ``closure`` (re-evaluating the loss) is called first.
+
+        A gradient of another dtype is cast to the parameter's (torch refuses such a gradient outright).
+        """
         loss = None if closure is None else closure()
         index = 0
         for group in self.param_groups:
@@ -208,7 +211,8 @@ class Optimizer:
             state[p] = {name: self._loaded(name, value, p.data, key) for name, value in values.items()}
         groups = []
         for group, saved in zip(self.param_groups, saved_groups, strict=True):
-            new = {k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}
+            # hyper-parameters a state_dict lacks (saved by an older version) take this optimizer's defaults
+            new = {**self.defaults, **{k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}}
             new["params"] = group["params"]
             self.check_hyper_parameters(new)
             groups.append(new)

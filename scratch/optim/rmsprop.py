@@ -71,15 +71,15 @@ class RMSprop(Optimizer):
         if group["centered"]:
             # NOTE centered: v - ḡ² estimates the variance of g, not its raw second moment, so a gradient
             # that keeps its sign (small variance) gets a larger step. v - ḡ² >= 0 in exact arithmetic.
-            g_avg = state.setdefault("grad_avg", xp.zeros_like(param))
+            g_avg = state["grad_avg"]
             g_avg *= alpha
             g_avg += (1 - alpha) * g
-            d = xp.sqrt(v) + eps
+            d = xp.sqrt(v - g_avg * g_avg) + eps
         else:
             d = xp.sqrt(v) + eps
         if momentum > 0:
             # NOTE: this buffer starts at 0 and accumulates the normalised step g / d (SGD's starts at g).
-            buf = state.setdefault("momentum_buffer", xp.zeros_like(param))
+            buf = state["momentum_buffer"]
             buf *= momentum
             buf += g / d
             param -= lr * buf
