@@ -396,3 +396,16 @@ OPS_LIST = [
 ]
 
 OPS = {spec.name: spec for spec in OPS_LIST}
+
+
+OTHER_DIVERGENCES = {
+    "SGD, Adam, AdamW, RMSprop": (
+        "Stricter than torch on purpose: a NaN learning rate, a parameter listed twice in one group, and a bad "
+        "hyper-parameter in any group (not only the defaults) are refused; a gradient of another dtype is cast to "
+        "the parameter's (torch refuses it). No foreach, fused, capturable or differentiable options.",
+    ),
+    "StepLR, ExponentialLR": ("StepLR(step_size=0) fails at construction (torch later); no step(epoch).",),
+    "clip_grad_norm_": ("Returns a Python float, not a 0-d tensor.",),
+    "RNN": ("One direction, no dropout between layers, no packed sequences.",),
+}
+"""Documented differences of what lives outside the layer registry (tests/optim, tests/test_rnn.py)."""
