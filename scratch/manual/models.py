@@ -1,0 +1,209 @@
+"""Whole networks from the hand-written layers: MLP, C5L3 and VGG, each with its backward by hand.
+
+Each is the twin of the class of the same name in ``scratch.autograd.models`` and ``reference.models``:
+the same constructor, the same submodule names, and so the same state_dict keys, shapes and order
+("layers.0.weight" for the MLP, "features.0.weight", "classifier.0.weight" for the CNNs), so one
+state_dict loads into all three implementations. See those modules for the shapes layer by layer.
+
+A network here is a chain: ``forward(x)`` runs its parts in order, each caching what it needs, and
+``backward(dout)`` runs them in reverse, each turning d(loss)/d(its output) into d(loss)/d(its
+input) and adding its parameters' gradients into ``grads``. The chain rule through a network is
+nothing more than that reversed loop; Flatten's backward only reshapes dout back to the feature
+maps' shape. (A network with branches, such as a ResNet, is where this stops being this simple;
+see ``scratch.autograd.models.resnet``.)
+"""
+
+import numpy as np
+
+from scratch.manual.activations import SELU, LeakyReLU, ReLU, Sigmoid, Tanh
+from scratch.manual.batchnorm import BatchNorm2d
+from scratch.manual.container import Sequential
+from scratch.manual.conv import Conv2d
+from scratch.manual.dropout import Dropout
+from scratch.manual.flatten import Flatten
+from scratch.manual.linear import Linear
+from scratch.manual.module import Module
+from scratch.manual.pooling import MaxPool2d
+
+ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "leaky_relu": LeakyReLU, "selu": SELU}
+POOL_AFTER = (0, 1, 4)  # C5L3's 2x2 max-pools after conv 1, conv 2 and conv 5 (0-based here)
+
+
+def _check_mlp_args(in_features: int, hidden, num_classes: int, activation: str) -> None:
+    sizes = (in_features, *hidden, num_classes)
+    if any(int(size) != size or size <= 0 for size in sizes):
+        raise ValueError(f"MLP: in_features, hidden and num_classes must be positive integers, got {sizes}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"MLP: activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+
+
+def _check_c5l3_args(image_size: int, widths, hidden, dropout) -> None:
+    if image_size <= 0 or image_size % 8:
+        raise ValueError(f"C5L3: image_size must be a positive multiple of 8 (three 2x2 max-pools), got {image_size}")
+    if len(widths) != 5:
+        raise ValueError(f"C5L3: widths must give 5 conv widths, got {tuple(widths)}")
+    if len(hidden) != 2:
+        raise ValueError(f"C5L3: hidden must give 2 hidden sizes, got {tuple(hidden)}")
+    if dropout not in (None, "conv", "linear"):
+        raise ValueError(f"C5L3: dropout must be None, 'conv' or 'linear', got {dropout!r}")
+
+
+def _check_vgg_args(image_size: int, widths, hidden: int) -> None:
+    if len(widths) == 0:
+        raise ValueError("VGG: widths must give at least one block width, got ()")
+    pools = 2 ** len(widths)
+    if image_size <= 0 or image_size % pools:
+        raise ValueError(
+            f"VGG: image_size must be a positive multiple of {pools} ({len(widths)} 2x2 max-pools), got {image_size}"
+        )
+    if hidden <= 0:
+        raise ValueError(f"VGG: hidden must be a positive size, got {hidden}")
+
+
+class MLP(Module):
+    """x (N, in_features) -> logits (N, num_classes): Linear, activation, ..., Linear.
+
+    ``activation`` between the linear layers: "relu", "tanh", "sigmoid", "leaky_relu" (slope 0.01)
+    or "selu"; none after the last. The layers are one Sequential named ``layers``.
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        hidden=(64, 64),
+        num_classes: int = 2,
+        activation: str = "relu",
+        *,
+        dtype=np.float32,
+    ):
+        super().__init__()
+        _check_mlp_args(in_features, hidden, num_classes, activation)
+        layers, size = [], in_features
+        for width in hidden:
+            layers += [Linear(size, width, dtype=dtype), ACTIVATIONS[activation]()]
+            size = width
+        layers.append(Linear(size, num_classes, dtype=dtype))
+        self.layers = Sequential(*layers)
+
+    def children(self) -> dict[str, Module]:
+        return {"layers": self.layers}
+
+    def forward(self, x):
+        return self.layers.forward(x)
+
+    def backward(self, dout):
+        return self.layers.backward(dout)
+
+
+class _FeaturesClassifier(Module):
+    """The CNNs' shape: ``features`` (a Sequential), ``flatten``, ``classifier`` (a Sequential).
+
+    forward:  logits = classifier(flatten(features(x)))
+    backward: dx = features.backward(flatten.backward(classifier.backward(dout)))
+    """
+
+    features: Sequential
+    flatten: Flatten
+    classifier: Sequential
+
+    def children(self) -> dict[str, Module]:
+        return {"features": self.features, "flatten": self.flatten, "classifier": self.classifier}
+
+    def forward(self, x):
+        return self.classifier.forward(self.flatten.forward(self.features.forward(x)))
+
+    def backward(self, dout):
+        return self.features.backward(self.flatten.backward(self.classifier.backward(dout)))
+
+
+class C5L3(_FeaturesClassifier):
+    """The seed course's CNN baseline (5 convolutions, 3 linear layers), by hand.
+
+    x (N, in_channels, image_size, image_size) -> logits (N, num_classes). A conv block is conv 3x3
+    (padding 1) -> BatchNorm2d (if ``batch_norm``) -> ReLU, then a 2x2 max-pool after convs 1, 2 and 5.
+    ``dropout``: None; "conv", a Dropout(p) closing each conv block (after its pool); "linear", a
+    Dropout(p) after each hidden linear layer's ReLU. As ``scratch.autograd.models.c5l3.C5L3``.
+    """
+
+    def __init__(
+        self,
+        in_channels: int = 3,
+        num_classes: int = 10,
+        image_size: int = 32,
+        widths=(128, 256, 512, 512, 256),
+        hidden=(1024, 512),
+        batch_norm: bool = True,
+        dropout: str | None = None,
+        p: float = 0.5,
+        *,
+        dtype=np.float32,
+    ):
+        super().__init__()
+        _check_c5l3_args(image_size, widths, hidden, dropout)
+        features, channels = [], in_channels
+        for i, width in enumerate(widths):
+            features.append(Conv2d(channels, width, 3, padding=1, dtype=dtype))
+            if batch_norm:
+                features.append(BatchNorm2d(width, dtype=dtype))
+            features.append(ReLU())
+            if i in POOL_AFTER:
+                features.append(MaxPool2d(2))
+            if dropout == "conv":
+                features.append(Dropout(p))
+            channels = width
+        self.features = Sequential(*features)
+
+        self.flatten = Flatten()
+
+        side = image_size // 8  # three 2x2 max-pools
+        classifier, size = [], channels * side * side
+        for width in hidden:
+            classifier += [Linear(size, width, dtype=dtype), ReLU()]
+            if dropout == "linear":
+                classifier.append(Dropout(p))
+            size = width
+        classifier.append(Linear(size, num_classes, dtype=dtype))
+        self.classifier = Sequential(*classifier)
+
+
+class VGG(_FeaturesClassifier):
+    """The reduced VGG of the seed CNN assignment, by hand.
+
+    x (N, in_channels, image_size, image_size) -> logits (N, num_classes). Per width w a block:
+    conv 3x3 (pad 1) -> BatchNorm2d (if ``batch_norm``) -> ReLU -> conv 3x3 (pad 1) -> BatchNorm2d
+    (if ``batch_norm``) -> ReLU -> 2x2 max-pool; then flatten, Linear -> ReLU -> Linear.
+    image_size must be a multiple of 2**len(widths). As ``scratch.autograd.models.vgg.VGG``.
+    """
+
+    def __init__(
+        self,
+        in_channels: int = 3,
+        num_classes: int = 10,
+        image_size: int = 32,
+        widths=(64, 128, 256),
+        hidden: int = 512,
+        batch_norm: bool = True,
+        *,
+        dtype=np.float32,
+    ):
+        super().__init__()
+        _check_vgg_args(image_size, widths, hidden)
+        features, channels = [], in_channels
+        for width in widths:
+            for _ in range(2):
+                features.append(Conv2d(channels, width, 3, padding=1, dtype=dtype))
+                if batch_norm:
+                    features.append(BatchNorm2d(width, dtype=dtype))
+                features.append(ReLU())
+                channels = width
+            features.append(MaxPool2d(2))
+        self.features = Sequential(*features)
+
+        self.flatten = Flatten()
+
+        side = image_size // 2 ** len(widths)  # one 2x2 max-pool per block
+        self.classifier = Sequential(
+            Linear(channels * side * side, hidden, dtype=dtype),
+            ReLU(),
+            Linear(hidden, num_classes, dtype=dtype),
+        )
