@@ -16,17 +16,7 @@ Each block halves the image, so image_size must be a multiple of 2**len(widths) 
 import torch
 from torch.nn import BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential
 
-
-def _check_vgg_args(image_size: int, widths, hidden: int) -> None:
-    if len(widths) == 0:
-        raise ValueError("VGG: widths must give at least one block width, got ()")
-    pools = 2 ** len(widths)
-    if image_size <= 0 or image_size % pools:
-        raise ValueError(
-            f"VGG: image_size must be a positive multiple of {pools} ({len(widths)} 2x2 max-pools), got {image_size}"
-        )
-    if hidden <= 0:
-        raise ValueError(f"VGG: hidden must be a positive size, got {hidden}")
+from scratch.architectures import check_vgg_args
 
 
 class VGG(Module):
@@ -44,7 +34,7 @@ class VGG(Module):
         dtype=torch.float32,
     ):
         super().__init__()
-        _check_vgg_args(image_size, widths, hidden)
+        check_vgg_args(image_size, widths, hidden)
         features, channels = [], in_channels
         for width in widths:
             for _ in range(2):

@@ -15,6 +15,7 @@ see ``scratch.autograd.models.resnet``.)
 
 import numpy as np
 
+from scratch.architectures import C5L3_POOL_AFTER, check_c5l3_args, check_mlp_args, check_vgg_args
 from scratch.manual.activations import SELU, LeakyReLU, ReLU, Sigmoid, Tanh
 from scratch.manual.batchnorm import BatchNorm2d
 from scratch.manual.container import Sequential
@@ -26,38 +27,6 @@ from scratch.manual.module import Module
 from scratch.manual.pooling import MaxPool2d
 
 ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "leaky_relu": LeakyReLU, "selu": SELU}
-POOL_AFTER = (0, 1, 4)  # C5L3's 2x2 max-pools after conv 1, conv 2 and conv 5 (0-based here)
-
-
-def _check_mlp_args(in_features: int, hidden, num_classes: int, activation: str) -> None:
-    sizes = (in_features, *hidden, num_classes)
-    if any(int(size) != size or size <= 0 for size in sizes):
-        raise ValueError(f"MLP: in_features, hidden and num_classes must be positive integers, got {sizes}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"MLP: activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
-
-
-def _check_c5l3_args(image_size: int, widths, hidden, dropout) -> None:
-    if image_size <= 0 or image_size % 8:
-        raise ValueError(f"C5L3: image_size must be a positive multiple of 8 (three 2x2 max-pools), got {image_size}")
-    if len(widths) != 5:
-        raise ValueError(f"C5L3: widths must give 5 conv widths, got {tuple(widths)}")
-    if len(hidden) != 2:
-        raise ValueError(f"C5L3: hidden must give 2 hidden sizes, got {tuple(hidden)}")
-    if dropout not in (None, "conv", "linear"):
-        raise ValueError(f"C5L3: dropout must be None, 'conv' or 'linear', got {dropout!r}")
-
-
-def _check_vgg_args(image_size: int, widths, hidden: int) -> None:
-    if len(widths) == 0:
-        raise ValueError("VGG: widths must give at least one block width, got ()")
-    pools = 2 ** len(widths)
-    if image_size <= 0 or image_size % pools:
-        raise ValueError(
-            f"VGG: image_size must be a positive multiple of {pools} ({len(widths)} 2x2 max-pools), got {image_size}"
-        )
-    if hidden <= 0:
-        raise ValueError(f"VGG: hidden must be a positive size, got {hidden}")
 
 
 class MLP(Module):
@@ -77,7 +46,7 @@ class MLP(Module):
         dtype=np.float32,
     ):
         super().__init__()
-        _check_mlp_args(in_features, hidden, num_classes, activation)
+        check_mlp_args(in_features, hidden, num_classes, activation)
         layers, size = [], in_features
         for width in hidden:
             layers += [Linear(size, width, dtype=dtype), ACTIVATIONS[activation]()]
@@ -139,14 +108,14 @@ class C5L3(_FeaturesClassifier):
         dtype=np.float32,
     ):
         super().__init__()
-        _check_c5l3_args(image_size, widths, hidden, dropout)
+        check_c5l3_args(image_size, widths, hidden, dropout)
         features, channels = [], in_channels
         for i, width in enumerate(widths):
             features.append(Conv2d(channels, width, 3, padding=1, dtype=dtype))
             if batch_norm:
                 features.append(BatchNorm2d(width, dtype=dtype))
             features.append(ReLU())
-            if i in POOL_AFTER:
+            if i in C5L3_POOL_AFTER:
                 features.append(MaxPool2d(2))
             if dropout == "conv":
                 features.append(Dropout(p))
@@ -187,7 +156,7 @@ class VGG(_FeaturesClassifier):
         dtype=np.float32,
     ):
         super().__init__()
-        _check_vgg_args(image_size, widths, hidden)
+        check_vgg_args(image_size, widths, hidden)
         features, channels = [], in_channels
         for width in widths:
             for _ in range(2):

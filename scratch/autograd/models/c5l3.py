@@ -20,20 +20,8 @@ same as the torch twin's in ``reference.models.c5l3``.
 
 import numpy as np
 
+from scratch.architectures import C5L3_POOL_AFTER, check_c5l3_args
 from scratch.autograd.nn import BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential
-
-POOL_AFTER = (0, 1, 4)  # 2x2 max-pools after conv 1, conv 2 and conv 5 (0-based here)
-
-
-def _check_c5l3_args(image_size: int, widths, hidden, dropout) -> None:
-    if image_size <= 0 or image_size % 8:
-        raise ValueError(f"C5L3: image_size must be a positive multiple of 8 (three 2x2 max-pools), got {image_size}")
-    if len(widths) != 5:
-        raise ValueError(f"C5L3: widths must give 5 conv widths, got {tuple(widths)}")
-    if len(hidden) != 2:
-        raise ValueError(f"C5L3: hidden must give 2 hidden sizes, got {tuple(hidden)}")
-    if dropout not in (None, "conv", "linear"):
-        raise ValueError(f"C5L3: dropout must be None, 'conv' or 'linear', got {dropout!r}")
 
 
 class C5L3(Module):
@@ -53,14 +41,14 @@ class C5L3(Module):
         dtype=np.float32,
     ):
         super().__init__()
-        _check_c5l3_args(image_size, widths, hidden, dropout)
+        check_c5l3_args(image_size, widths, hidden, dropout)
         features, channels = [], in_channels
         for i, width in enumerate(widths):
             features.append(Conv2d(channels, width, 3, padding=1, dtype=dtype))
             if batch_norm:
                 features.append(BatchNorm2d(width, dtype=dtype))
             features.append(ReLU())
-            if i in POOL_AFTER:
+            if i in C5L3_POOL_AFTER:
                 features.append(MaxPool2d(2))
             if dropout == "conv":
                 features.append(Dropout(p))

@@ -15,17 +15,10 @@ and of the hand-written one in ``scratch.manual.models``.
 
 import numpy as np
 
+from scratch.architectures import check_mlp_args
 from scratch.autograd.nn import SELU, LeakyReLU, Linear, Module, ReLU, Sequential, Sigmoid, Tanh
 
 ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "leaky_relu": LeakyReLU, "selu": SELU}
-
-
-def _check_mlp_args(in_features: int, hidden, num_classes: int, activation: str) -> None:
-    sizes = (in_features, *hidden, num_classes)
-    if any(int(size) != size or size <= 0 for size in sizes):
-        raise ValueError(f"MLP: in_features, hidden and num_classes must be positive integers, got {sizes}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"MLP: activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
 
 
 class MLP(Module):
@@ -41,7 +34,7 @@ class MLP(Module):
         dtype=np.float32,
     ):
         super().__init__()
-        _check_mlp_args(in_features, hidden, num_classes, activation)
+        check_mlp_args(in_features, hidden, num_classes, activation)
         layers, size = [], in_features
         for width in hidden:
             layers += [Linear(size, width, dtype=dtype), ACTIVATIONS[activation]()]

@@ -18,19 +18,8 @@ same as the torch twin's in ``reference.models.vgg`` and the hand-written one's 
 
 import numpy as np
 
+from scratch.architectures import check_vgg_args
 from scratch.autograd.nn import BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential
-
-
-def _check_vgg_args(image_size: int, widths, hidden: int) -> None:
-    if len(widths) == 0:
-        raise ValueError("VGG: widths must give at least one block width, got ()")
-    pools = 2 ** len(widths)
-    if image_size <= 0 or image_size % pools:
-        raise ValueError(
-            f"VGG: image_size must be a positive multiple of {pools} ({len(widths)} 2x2 max-pools), got {image_size}"
-        )
-    if hidden <= 0:
-        raise ValueError(f"VGG: hidden must be a positive size, got {hidden}")
 
 
 class VGG(Module):
@@ -48,7 +37,7 @@ class VGG(Module):
         dtype=np.float32,
     ):
         super().__init__()
-        _check_vgg_args(image_size, widths, hidden)
+        check_vgg_args(image_size, widths, hidden)
         features, channels = [], in_channels
         for width in widths:
             for _ in range(2):
