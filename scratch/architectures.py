@@ -37,3 +37,71 @@ def check_vgg_args(image_size: int, widths, hidden: int) -> None:
         )
     if hidden <= 0:
         raise ValueError(f"VGG: hidden must be a positive size, got {hidden}")
+
+
+# -- the layers, built from any of the three namespaces ------------------------------------------------
+# ``nn`` is scratch.manual, scratch.autograd.nn or reference: they share class names and arguments,
+# so one recipe builds the same network (the same state_dict keys) in each. ``dtype`` is the
+# namespace's own (np.float32, torch.float32, ...).
+
+ACTIVATION_CLASSES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "leaky_relu": "LeakyReLU", "selu": "SELU"}
+
+
+def mlp_layers(nn, in_features: int, hidden, num_classes: int, activation: str, dtype) -> list:
+    """Linear, activation, ..., Linear: the layers of ``MLP``'s Sequential ``layers``."""
+    check_mlp_args(in_features, hidden, num_classes, activation)
+    layers, size = [], in_features
+    for width in hidden:
+        layers += [nn.Linear(size, width, dtype=dtype), getattr(nn, ACTIVATION_CLASSES[activation])()]
+        size = width
+    return [*layers, nn.Linear(size, num_classes, dtype=dtype)]
+
+
+def c5l3_layers(nn, in_channels, num_classes, image_size, widths, hidden, batch_norm, dropout, p, dtype):
+    """(features, classifier) layer lists of C5L3: five conv blocks, then three linear layers.
+
+    A conv block is conv 3x3 (padding 1) -> BatchNorm2d (if ``batch_norm``) -> ReLU, then a 2x2
+    max-pool after convs 1, 2 and 5; dropout "conv" closes each block with Dropout(p), "linear"
+    follows each hidden linear layer's ReLU with one.
+    """
+    check_c5l3_args(image_size, widths, hidden, dropout)
+    features, channels = [], in_channels
+    for i, width in enumerate(widths):
+        features.append(nn.Conv2d(channels, width, 3, padding=1, dtype=dtype))
+        if batch_norm:
+            features.append(nn.BatchNorm2d(width, dtype=dtype))
+        features.append(nn.ReLU())
+        if i in C5L3_POOL_AFTER:
+            features.append(nn.MaxPool2d(2))
+        if dropout == "conv":
+            features.append(nn.Dropout(p))
+        channels = width
+    side = image_size // 8  # three 2x2 max-pools
+    classifier, size = [], channels * side * side
+    for width in hidden:
+        classifier += [nn.Linear(size, width, dtype=dtype), nn.ReLU()]
+        if dropout == "linear":
+            classifier.append(nn.Dropout(p))
+        size = width
+    return features, [*classifier, nn.Linear(size, num_classes, dtype=dtype)]
+
+
+def vgg_layers(nn, in_channels, num_classes, image_size, widths, hidden, batch_norm, dtype):
+    """(features, classifier) of the reduced VGG: per width two conv 3x3 [-> BN] -> ReLU, then a 2x2 max-pool."""
+    check_vgg_args(image_size, widths, hidden)
+    features, channels = [], in_channels
+    for width in widths:
+        for _ in range(2):
+            features.append(nn.Conv2d(channels, width, 3, padding=1, dtype=dtype))
+            if batch_norm:
+                features.append(nn.BatchNorm2d(width, dtype=dtype))
+            features.append(nn.ReLU())
+            channels = width
+        features.append(nn.MaxPool2d(2))
+    side = image_size // 2 ** len(widths)  # one 2x2 max-pool per block
+    classifier = [
+        nn.Linear(channels * side * side, hidden, dtype=dtype),
+        nn.ReLU(),
+        nn.Linear(hidden, num_classes, dtype=dtype),
+    ]
+    return features, classifier

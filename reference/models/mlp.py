@@ -12,11 +12,10 @@ The layers are one Sequential named ``layers``: keys "layers.0.weight", "layers.
 """
 
 import torch
-from torch.nn import SELU, LeakyReLU, Linear, Module, ReLU, Sequential, Sigmoid, Tanh
+from torch.nn import Module, Sequential
 
-from scratch.architectures import check_mlp_args
-
-ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "leaky_relu": LeakyReLU, "selu": SELU}
+import reference
+from scratch.architectures import mlp_layers
 
 
 class MLP(Module):
@@ -32,13 +31,7 @@ class MLP(Module):
         dtype=torch.float32,
     ):
         super().__init__()
-        check_mlp_args(in_features, hidden, num_classes, activation)
-        layers, size = [], in_features
-        for width in hidden:
-            layers += [Linear(size, width, dtype=dtype), ACTIVATIONS[activation]()]
-            size = width
-        layers.append(Linear(size, num_classes, dtype=dtype))
-        self.layers = Sequential(*layers)
+        self.layers = Sequential(*mlp_layers(reference, in_features, hidden, num_classes, activation, dtype))
 
     def forward(self, x):
         return self.layers(x)

@@ -14,9 +14,10 @@ Each block halves the image, so image_size must be a multiple of 2**len(widths) 
 """
 
 import torch
-from torch.nn import BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential
+from torch.nn import Flatten, Module, Sequential
 
-from scratch.architectures import check_vgg_args
+import reference
+from scratch.architectures import vgg_layers
 
 
 class VGG(Module):
@@ -34,25 +35,12 @@ class VGG(Module):
         dtype=torch.float32,
     ):
         super().__init__()
-        check_vgg_args(image_size, widths, hidden)
-        features, channels = [], in_channels
-        for width in widths:
-            for _ in range(2):
-                features.append(Conv2d(channels, width, 3, padding=1, dtype=dtype))
-                if batch_norm:
-                    features.append(BatchNorm2d(width, dtype=dtype))
-                features.append(ReLU())
-                channels = width
-            features.append(MaxPool2d(2))
+        features, classifier = vgg_layers(
+            reference, in_channels, num_classes, image_size, widths, hidden, batch_norm, dtype
+        )
         self.features = Sequential(*features)
         self.flatten = Flatten()
-
-        side = image_size // 2 ** len(widths)  # one 2x2 max-pool per block
-        self.classifier = Sequential(
-            Linear(channels * side * side, hidden, dtype=dtype),
-            ReLU(),
-            Linear(hidden, num_classes, dtype=dtype),
-        )
+        self.classifier = Sequential(*classifier)
 
     def forward(self, x):
         return self.classifier(self.flatten(self.features(x)))

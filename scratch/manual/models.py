@@ -15,18 +15,11 @@ see ``scratch.autograd.models.resnet``.)
 
 import numpy as np
 
-from scratch.architectures import C5L3_POOL_AFTER, check_c5l3_args, check_mlp_args, check_vgg_args
-from scratch.manual.activations import SELU, LeakyReLU, ReLU, Sigmoid, Tanh
-from scratch.manual.batchnorm import BatchNorm2d
+import scratch.manual as manual
+from scratch.architectures import c5l3_layers, mlp_layers, vgg_layers
 from scratch.manual.container import Sequential
-from scratch.manual.conv import Conv2d
-from scratch.manual.dropout import Dropout
 from scratch.manual.flatten import Flatten
-from scratch.manual.linear import Linear
 from scratch.manual.module import Module
-from scratch.manual.pooling import MaxPool2d
-
-ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "leaky_relu": LeakyReLU, "selu": SELU}
 
 
 class MLP(Module):
@@ -46,13 +39,7 @@ class MLP(Module):
         dtype=np.float32,
     ):
         super().__init__()
-        check_mlp_args(in_features, hidden, num_classes, activation)
-        layers, size = [], in_features
-        for width in hidden:
-            layers += [Linear(size, width, dtype=dtype), ACTIVATIONS[activation]()]
-            size = width
-        layers.append(Linear(size, num_classes, dtype=dtype))
-        self.layers = Sequential(*layers)
+        self.layers = Sequential(*mlp_layers(manual, in_features, hidden, num_classes, activation, dtype))
 
     def children(self) -> dict[str, Module]:
         return {"layers": self.layers}
@@ -108,30 +95,11 @@ class C5L3(_FeaturesClassifier):
         dtype=np.float32,
     ):
         super().__init__()
-        check_c5l3_args(image_size, widths, hidden, dropout)
-        features, channels = [], in_channels
-        for i, width in enumerate(widths):
-            features.append(Conv2d(channels, width, 3, padding=1, dtype=dtype))
-            if batch_norm:
-                features.append(BatchNorm2d(width, dtype=dtype))
-            features.append(ReLU())
-            if i in C5L3_POOL_AFTER:
-                features.append(MaxPool2d(2))
-            if dropout == "conv":
-                features.append(Dropout(p))
-            channels = width
+        features, classifier = c5l3_layers(
+            manual, in_channels, num_classes, image_size, widths, hidden, batch_norm, dropout, p, dtype
+        )
         self.features = Sequential(*features)
-
         self.flatten = Flatten()
-
-        side = image_size // 8  # three 2x2 max-pools
-        classifier, size = [], channels * side * side
-        for width in hidden:
-            classifier += [Linear(size, width, dtype=dtype), ReLU()]
-            if dropout == "linear":
-                classifier.append(Dropout(p))
-            size = width
-        classifier.append(Linear(size, num_classes, dtype=dtype))
         self.classifier = Sequential(*classifier)
 
 
@@ -156,23 +124,9 @@ class VGG(_FeaturesClassifier):
         dtype=np.float32,
     ):
         super().__init__()
-        check_vgg_args(image_size, widths, hidden)
-        features, channels = [], in_channels
-        for width in widths:
-            for _ in range(2):
-                features.append(Conv2d(channels, width, 3, padding=1, dtype=dtype))
-                if batch_norm:
-                    features.append(BatchNorm2d(width, dtype=dtype))
-                features.append(ReLU())
-                channels = width
-            features.append(MaxPool2d(2))
-        self.features = Sequential(*features)
-
-        self.flatten = Flatten()
-
-        side = image_size // 2 ** len(widths)  # one 2x2 max-pool per block
-        self.classifier = Sequential(
-            Linear(channels * side * side, hidden, dtype=dtype),
-            ReLU(),
-            Linear(hidden, num_classes, dtype=dtype),
+        features, classifier = vgg_layers(
+            manual, in_channels, num_classes, image_size, widths, hidden, batch_norm, dtype
         )
+        self.features = Sequential(*features)
+        self.flatten = Flatten()
+        self.classifier = Sequential(*classifier)

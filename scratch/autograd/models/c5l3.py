@@ -20,8 +20,9 @@ same as the torch twin's in ``reference.models.c5l3``.
 
 import numpy as np
 
-from scratch.architectures import C5L3_POOL_AFTER, check_c5l3_args
-from scratch.autograd.nn import BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential
+from scratch.architectures import c5l3_layers
+from scratch.autograd import nn
+from scratch.autograd.nn import Flatten, Module, Sequential
 
 
 class C5L3(Module):
@@ -41,30 +42,11 @@ class C5L3(Module):
         dtype=np.float32,
     ):
         super().__init__()
-        check_c5l3_args(image_size, widths, hidden, dropout)
-        features, channels = [], in_channels
-        for i, width in enumerate(widths):
-            features.append(Conv2d(channels, width, 3, padding=1, dtype=dtype))
-            if batch_norm:
-                features.append(BatchNorm2d(width, dtype=dtype))
-            features.append(ReLU())
-            if i in C5L3_POOL_AFTER:
-                features.append(MaxPool2d(2))
-            if dropout == "conv":
-                features.append(Dropout(p))
-            channels = width
+        features, classifier = c5l3_layers(
+            nn, in_channels, num_classes, image_size, widths, hidden, batch_norm, dropout, p, dtype
+        )
         self.features = Sequential(*features)
-
         self.flatten = Flatten()
-
-        side = image_size // 8  # three 2x2 max-pools
-        classifier, size = [], channels * side * side
-        for width in hidden:
-            classifier += [Linear(size, width, dtype=dtype), ReLU()]
-            if dropout == "linear":
-                classifier.append(Dropout(p))
-            size = width
-        classifier.append(Linear(size, num_classes, dtype=dtype))
         self.classifier = Sequential(*classifier)
 
     def forward(self, x):

@@ -15,10 +15,9 @@ and of the hand-written one in ``scratch.manual.models``.
 
 import numpy as np
 
-from scratch.architectures import check_mlp_args
-from scratch.autograd.nn import SELU, LeakyReLU, Linear, Module, ReLU, Sequential, Sigmoid, Tanh
-
-ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "leaky_relu": LeakyReLU, "selu": SELU}
+from scratch.architectures import mlp_layers
+from scratch.autograd import nn
+from scratch.autograd.nn import Module, Sequential
 
 
 class MLP(Module):
@@ -34,13 +33,7 @@ class MLP(Module):
         dtype=np.float32,
     ):
         super().__init__()
-        check_mlp_args(in_features, hidden, num_classes, activation)
-        layers, size = [], in_features
-        for width in hidden:
-            layers += [Linear(size, width, dtype=dtype), ACTIVATIONS[activation]()]
-            size = width
-        layers.append(Linear(size, num_classes, dtype=dtype))
-        self.layers = Sequential(*layers)
+        self.layers = Sequential(*mlp_layers(nn, in_features, hidden, num_classes, activation, dtype))
 
     def forward(self, x):
         return self.layers(x)
