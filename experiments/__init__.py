@@ -1,1 +1,17 @@
-"""Training runs of the seed assignments' models with all three implementations (the ``scratch-train`` CLI)."""
+"""Training runs of the seed assignments' models with all three implementations (the ``scratch-train`` CLI).
+
+One concern per module (see README.md in this folder for usage and the decisions taken):
+
+    config        argparse and every check of the arguments, into a frozen ``Config``
+    registry      the models and data sets, what fits what, and their builders (shared initial weights)
+    batching      the seeded batches (and augmentation) of an epoch, the same for every implementation
+    runners       one trainer per implementation: train_epoch(batches), evaluate(x, y), state_dict()
+    training      one implementation for all epochs, with progress bars
+    diagnostics   the RNN's ||dL/dh_t|| over time, from the hand-written BPTT
+    records       the run's folder and its JSON record
+    plots         the run's PNG figures, drawn from the record
+    summary       the table printed at the end
+    cli           ``main(argv=None) -> int``: the command itself
+
+torch is imported inside this package only (never by ``scratch``), and only once the arguments are checked.
+"""
