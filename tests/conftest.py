@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 
 from tests.implementations import BUILT_IN, implementation
 
-pytest_plugins = ["tests.parity_report"]
+pytest_plugins = ["tests.parity_report", "tests.grading"]
 
 _common = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 settings.register_profile("default", max_examples=20, **_common)

@@ -3,7 +3,8 @@
 Each parity test measures one (op, implementation, check, dtype) cell through the ``parity``
 fixture; the largest errors seen over all hypothesis examples travel with the test report (so this
 works under pytest-xdist too). ``--parity-report=DIR`` writes DIR/parity.md and DIR/parity.json and
-prints the matrix at the end of the run.
+prints the matrix at the end of the run. The bug zoo (tests/zoo) records its rows the same way, and
+DIR/zoo.md gets the matrix of planted bugs against the checks that caught them.
 """
 
 import json
@@ -51,6 +52,7 @@ def pytest_addoption(parser):
 class _Collector:
     def __init__(self):
         self.cells: dict[str, dict] = {}
+        self.zoo: dict[str, dict] = {}
         self.outcomes: dict[str, str] = {}
 
     def pytest_runtest_logreport(self, report):
@@ -61,11 +63,17 @@ class _Collector:
         for name, value in report.user_properties:
             if name == "parity":
                 self.cells[report.nodeid] = value
+            elif name == "zoo":
+                self.zoo[report.nodeid] = value
 
     def rows(self) -> list[dict]:
         rows = [{**cell, "result": self.outcomes.get(nodeid, "?")} for nodeid, cell in self.cells.items()]
         order = {"forward": 0, "gradient": 1, "finite differences": 2}
         return sorted(rows, key=lambda r: (r["op"], r["impl"], order.get(r["check"], 9), r["dtype"]))
+
+    def zoo_rows(self) -> list[dict]:
+        rows = [{**row, "result": self.outcomes.get(nodeid, "?")} for nodeid, row in self.zoo.items()]
+        return sorted(rows, key=lambda r: (r["kind"] != "mutant", r["order"], r["op"], r["name"]))
 
 
 def pytest_configure(config):
@@ -156,17 +164,67 @@ def beyond(rows: list[dict]) -> list[str]:
     return [*lines, ""]
 
 
+def zoo_markdown(rows: list[dict]) -> str:
+    """The bug zoo's matrix: one row per planted bug (and per control), one column per check."""
+    columns = rows[0]["columns"] if rows else []
+    extra = set(rows[0]["extra"]) if rows else set()
+    mutants = [r for r in rows if r["kind"] == "mutant"]
+    only_new = [r for r in mutants if not {c for c, o in r["outcomes"].items() if o == "caught"} - extra]
+    header = [c + (" (zoo)" if c in extra else "") for c in columns]
+    lines = [
+        "# Bug zoo",
+        "",
+        f"{len(mutants)} classic bugs, each planted in one of our hand-written layers (tests/zoo/mutants.py), "
+        "against every check of the parity suite, on fixed examples (tests/zoo/harness.py). "
+        "✓: the check caught the bug; blank: it passed; –: the check does not apply to that op; "
+        "✗: a check the catalogue expects to catch the bug did not. Columns marked (zoo) are the zoo's own "
+        "checks, for bugs that no generic check sees. The control rows (our own layers, and the templates the "
+        "mutants are one step away from) must pass every check.",
+        "",
+        "| bug | op | description | " + " | ".join(header) + " | test |",
+        "|---|---|---|" + "---|" * len(columns) + "---|",
+    ]
+    for r in rows:
+        cells = []
+        for c in columns:
+            outcome = r["outcomes"].get(c, "n/a")
+            if outcome == "caught":
+                cells.append("✓")
+            elif c in r["expected"]:
+                cells.append("✗")
+            else:
+                cells.append("–" if outcome == "n/a" else "")
+        result = {"passed": "pass", "failed": "**FAIL**"}.get(r["result"], r["result"])
+        description = r["description"].replace("|", "\\|")
+        lines.append(f"| {r['name']} | {r['op']} | {description} | " + " | ".join(cells) + f" | {result} |")
+    if only_new:
+        lines += ["", "Caught only by the zoo's own checks (no generic check sees them):", ""]
+        for r in only_new:
+            caught = [c for c, o in r["outcomes"].items() if o == "caught"]
+            lines.append(f"- **{r['name']}** ({', '.join(caught) or 'nothing'}): {r['description']}")
+    return "\n".join(lines) + "\n"
+
+
 def pytest_terminal_summary(terminalreporter, config):
     collector = getattr(config, "_parity", None)
     if collector is None:
         return
-    rows = collector.rows()
+    rows, zoo_rows = collector.rows(), collector.zoo_rows()
     out = Path(config.getoption("--parity-report"))
     out.mkdir(parents=True, exist_ok=True)
-    text = markdown(rows)
-    (out / "parity.md").write_text(text)
-    (out / "parity.json").write_text(json.dumps(rows, indent=1))
-    terminalreporter.section("parity report")
-    terminalreporter.write(text)
-    failed = sum(r["result"] == "failed" for r in rows)
-    terminalreporter.write_line(f"{len(rows)} checks, {failed} failed; written to {out / 'parity.md'}")
+    if rows or not zoo_rows:  # a run of the zoo alone writes no empty parity report
+        text = markdown(rows)
+        (out / "parity.md").write_text(text)
+        (out / "parity.json").write_text(json.dumps(rows, indent=1))
+        terminalreporter.section("parity report")
+        terminalreporter.write(text)
+        failed = sum(r["result"] == "failed" for r in rows)
+        terminalreporter.write_line(f"{len(rows)} checks, {failed} failed; written to {out / 'parity.md'}")
+    if zoo_rows:
+        text = zoo_markdown(zoo_rows)
+        (out / "zoo.md").write_text(text)
+        (out / "zoo.json").write_text(json.dumps(zoo_rows, indent=1))
+        terminalreporter.section("bug zoo")
+        terminalreporter.write(text)
+        failed = sum(r["result"] == "failed" for r in zoo_rows)
+        terminalreporter.write_line(f"{len(zoo_rows)} zoo rows, {failed} failed; written to {out / 'zoo.md'}")

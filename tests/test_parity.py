@@ -62,6 +62,7 @@ def test_forward(op, dtype, data, impl, parity):
 @given(data=st.data())
 def test_gradient(op, dtype, data, impl, parity):
     spec, sample, yours, theirs = run_both(op, dtype, data, impl)
+    yours.require_backward()
     assert set(yours.grads) == set(theirs.grads), (
         f"gradients: yours has {sorted(yours.grads)}, torch {sorted(theirs.grads)}"
     )
@@ -96,6 +97,7 @@ def check_finite_differences(op, data, impl, parity):
     require(impl, spec)
     sample = draw_sample(data, spec, "float64", smooth=True)
     result = impl.run(spec, sample)
+    result.require_backward()
     numeric = numeric_gradients(impl.runner(spec, sample), sample.dout(result.output.shape))
     with parity.measure(spec.name, impl.label, "finite differences", "float64"):
         for key, expected in numeric.items():
@@ -122,6 +124,7 @@ def test_contract(op, dtype, data, impl):
         return douts[-1]
 
     yours, theirs = runner.run(lambda shape: make_dout(shape)), TORCH.run(spec, sample)
+    yours.require_backward()
     for i, (now, before) in enumerate(zip(runner.inputs, inputs_before, strict=True)):
         assert np.array_equal(now, before, equal_nan=True), f"{spec.name}: forward/backward mutated input {i}"
     assert np.array_equal(douts[0], sample.dout(douts[0].shape)), f"{spec.name}: backward mutated dout"

@@ -1,0 +1,185 @@
+"""Verdicts per op for the implementation under test, and grades: the course's view of a parity run.
+
+A pytest plugin, loaded by tests/conftest.py:
+  - each test gets a time limit (``--op-timeout``, seconds): code that hangs fails that test with a
+    TimeoutError instead of stopping the run;
+  - a check that hits ``NotImplementedError`` (the starter kit's backward) is reported as "not
+    implemented", a skip, not a failure;
+  - ``--grade=DIR`` writes DIR/grades.md (one verdict per op: which checks failed, and the first
+    message) and DIR/results.json in Gradescope's format, one test per op scored by the fraction of
+    its checks that passed, times the op's weight (``--weights=FILE``: JSON ``{"Conv2d": 3, ...}``,
+    default 1 each). The table is printed at the end of the run too.
+Works under pytest-xdist: what a worker learns travels with the test reports.
+"""
+
+import json
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+
+CHECK_NAMES = {
+    "test_forward": "forward",
+    "test_gradient": "gradient",
+    "test_finite_differences": "finite differences",
+    "test_contract": "dtype/mutation/shapes",
+    "test_bad_input": "error on bad input",
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--op-timeout", type=float, default=300.0, help="seconds one test may take (0: no limit)")
+    parser.addoption("--grade", metavar="DIR", help="write DIR/grades.md and a Gradescope-style DIR/results.json")
+    parser.addoption("--weights", metavar="FILE", help='JSON weights per op for --grade, e.g. {"Conv2d": 3}')
+    parser.addoption(
+        "--ops", metavar="LIST", help="comma-separated registry ops to check (default: all), e.g. Linear,ReLU"
+    )
+
+
+def item_op(item) -> str | None:
+    """The registry op a test checks, from its parameters ("op", or the bad-input tests' "spec")."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return params.get("op") or getattr(params.get("spec"), "name", None)
+
+
+def pytest_collection_modifyitems(config, items):
+    """--ops keeps only the tests of those ops (tests of no op, such as the engine's, are dropped too)."""
+    if not config.getoption("--ops"):
+        return
+    wanted = {op.strip() for op in config.getoption("--ops").split(",")}
+    kept, dropped = [], []
+    for item in items:
+        (kept if item_op(item) in wanted else dropped).append(item)
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
+
+
+class OpTimeout(BaseException):
+    """The time limit's exception. NOTE: a BaseException, not an Exception: hypothesis catches Exceptions
+    (and pytest.fail) to replay and shrink the example, which would hang again on every replay."""
+
+
+@pytest.fixture(autouse=True)
+def time_limit(request):
+    """SIGALRM after --op-timeout seconds: a hanging forward or backward fails its test, the run goes on."""
+    seconds = request.config.getoption("--op-timeout")
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise OpTimeout(f"{request.node.name} took longer than {seconds:g} s (--op-timeout)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if call.when == "call" and call.excinfo is not None and call.excinfo.errisinstance(NotImplementedError):
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, f"not implemented: {call.excinfo.value}")
+    op = item_op(item)
+    check = CHECK_NAMES.get(getattr(item, "originalname", ""))
+    if call.when == "call" and op and check:
+        report.user_properties.append(("grade", {"op": op, "check": check}))
+
+
+class Grades:
+    """Outcomes per op and check, gathered from the reports (on the controller under xdist)."""
+
+    def __init__(self):
+        self.checks: dict[str, dict[str, list]] = {}  # op -> check -> [outcomes]
+        self.messages: dict[str, str] = {}  # op -> the first failure's message
+
+    def pytest_runtest_logreport(self, report):
+        for name, value in report.user_properties:
+            if name != "grade" or report.when != "call":
+                continue
+            self.checks.setdefault(value["op"], {}).setdefault(value["check"], []).append(report.outcome)
+            if report.outcome == "failed" and value["op"] not in self.messages:
+                self.messages[value["op"]] = first_lines(report.longreprtext)
+
+    def verdicts(self, weights: dict) -> list[dict]:
+        rows = []
+        for op in sorted(self.checks):
+            outcomes = [o for results in self.checks[op].values() for o in results]
+            passed = sum(o == "passed" for o in outcomes)
+            failed = sorted(check for check, results in self.checks[op].items() if "failed" in results)
+            missing = sorted(check for check, results in self.checks[op].items() if "skipped" in results)
+            weight = float(weights.get(op, 1.0))
+            if failed:
+                verdict = "fails: " + ", ".join(failed)
+            elif missing and not passed:
+                verdict = "not implemented"
+            elif missing:
+                verdict = "not implemented: " + ", ".join(missing)
+            else:
+                verdict = "pass"
+            # each kind of check weighs the same, however many cases it has (bad inputs come in several):
+            # an op whose backward is still missing earns the share of its forward and its input checks
+            shares = [sum(o == "passed" for o in results) / len(results) for results in self.checks[op].values()]
+            score = weight * sum(shares) / len(shares)
+            rows.append(dict(op=op, verdict=verdict, score=score, max_score=weight, message=self.messages.get(op, "")))
+        return rows
+
+
+def first_lines(text: str, n: int = 12) -> str:
+    """The start of a failure's report, where the check names the side, the error and the reproduction."""
+    lines = [line for line in text.splitlines() if line.startswith("E ")] or text.splitlines()
+    return "\n".join(line[2:].rstrip() if line.startswith("E ") else line for line in lines[:n])
+
+
+def gradescope(rows: list[dict]) -> dict:
+    """Gradescope's autograder results format: a total score and one test per op."""
+    return {
+        "score": round(sum(r["score"] for r in rows), 4),
+        "tests": [
+            {
+                "name": r["op"],
+                "score": round(r["score"], 4),
+                "max_score": r["max_score"],
+                "status": "passed" if r["verdict"] == "pass" else "failed",
+                "output": r["verdict"] + ("\n\n" + r["message"] if r["message"] else ""),
+            }
+            for r in rows
+        ],
+    }
+
+
+def markdown(rows: list[dict]) -> str:
+    total, best = sum(r["score"] for r in rows), sum(r["max_score"] for r in rows)
+    lines = ["# Grades", "", f"Score: {total:.2f} of {best:.2f}", "", "| op | verdict | score |", "|---|---|---|"]
+    lines += [f"| {r['op']} | {r['verdict']} | {r['score']:.2f} / {r['max_score']:g} |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def pytest_configure(config):
+    if config.getoption("--grade") and not hasattr(config, "workerinput"):
+        config._grades = Grades()
+        config.pluginmanager.register(config._grades, "grades")
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    grades = getattr(config, "_grades", None)
+    if grades is None:
+        return
+    weights_file = config.getoption("--weights")
+    weights = json.loads(Path(weights_file).read_text()) if weights_file else {}
+    rows = grades.verdicts(weights)
+    out = Path(config.getoption("--grade"))
+    out.mkdir(parents=True, exist_ok=True)
+    text = markdown(rows)
+    (out / "grades.md").write_text(text)
+    (out / "results.json").write_text(json.dumps(gradescope(rows), indent=1))
+    terminalreporter.section("verdict per op")
+    terminalreporter.write(text)
+    terminalreporter.write_line(f"written to {out / 'grades.md'} and {out / 'results.json'}")
