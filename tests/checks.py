@@ -5,7 +5,9 @@ reference), where the worst element is, by how much it is off, what was allowed,
 snippet that reproduces it from the repository's root.
 """
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -112,7 +114,10 @@ def numeric_gradients(runner, dout: np.ndarray, h: float = FD_STEP) -> dict[str,
 def reproduction(sample: Sample, impl, what: str, theirs: str = "torch") -> str:
     """A snippet that rebuilds the failing case and prints both sides, labelled."""
     key = what.split("'")[1] if "'" in what else None
+    # the repository (for ``tests``) and the folder the run started in (for a module of your own)
+    folders = sorted({str(Path(__file__).resolve().parents[1]), os.getcwd()})
     lines = [
+        f"import sys; sys.path[:0] = {folders!r}",
         "from tests.registry import OPS",
         "from tests.strategies import Config",
         "from tests.sample import make_sample",
@@ -136,4 +141,4 @@ def reproduction(sample: Sample, impl, what: str, theirs: str = "torch") -> str:
             f'print("yours:", yours.{what})',
             f'print("finite differences:", numeric[{key!r}])',
         ]
-    return "Reproduce (paste into python at the repository root):\n" + "\n".join("    " + s for s in lines)
+    return "Reproduce (paste into python):\n" + "\n".join("    " + s for s in lines)

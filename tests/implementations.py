@@ -30,12 +30,15 @@ class Result:
     output: np.ndarray
     grads: dict[str, np.ndarray]  # "input" and parameter names ("weight", "0.bias", ...)
     state: dict[str, np.ndarray]  # state_dict after one forward (running statistics move)
-    backward_missing: str | None = None  # the NotImplementedError of a backward not written yet
+    backward_error: Exception | None = None  # what backward raised, if it did: the forward is still checked
 
     def require_backward(self) -> None:
-        """Skip a gradient check, as "not implemented", when the layer's backward is not written yet."""
-        if self.backward_missing is not None:
-            pytest.skip(f"not implemented: {self.backward_missing}")
+        """For a gradient check: "not implemented" (a skip) for a backward not written yet; the backward's
+        own exception, raised again here, for one that crashed."""
+        if isinstance(self.backward_error, NotImplementedError):
+            pytest.skip(f"not implemented: {self.backward_error}")
+        if self.backward_error is not None:
+            raise self.backward_error
 
 
 def skip_if_not_implemented(method):
@@ -113,8 +116,8 @@ class ManualRunner:
         state = self.layer.state_dict()
         try:
             dxs = self.layer.backward(make_dout(out.shape))  # dx, or a tuple: one per differentiable input
-        except NotImplementedError as e:  # a starter kit's layer: its forward can still be checked
-            return Result(out, {}, state, backward_missing=str(e))
+        except Exception as e:  # a starter kit's or a buggy backward: the forward can still be checked
+            return Result(out, {}, state, backward_error=e)
         grads = dict(zip(self.input_names, dxs if isinstance(dxs, tuple) else (dxs,), strict=True))
         grads.update((name, p.grad) for name, p in self.layer.named_parameters())
         return Result(out, grads, state)
