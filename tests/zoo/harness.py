@@ -253,11 +253,17 @@ def check_forward(op, impl):
                 assert_close(state[key], theirs.state[key], tol, f"state[{key!r}]", sample, impl)
 
 
+def ran(result):
+    """A result whose backward ran: a backward that raised raises again here (as in tests/test_parity.py)."""
+    result.require_backward()
+    return result
+
+
 def check_gradient(op, impl):
     spec = OPS[op]
     for dtype in DTYPES:
         for case, sample in samples(op, dtype):
-            yours, theirs = impl.run(spec, sample), torch_result(op, case, sample)
+            yours, theirs = ran(impl.run(spec, sample)), torch_result(op, case, sample)
             assert set(yours.grads) == set(theirs.grads), (
                 f"gradients: yours {sorted(yours.grads)}, torch {sorted(theirs.grads)}"
             )
@@ -269,7 +275,7 @@ def check_gradient(op, impl):
 def check_finite_differences(op, impl):
     spec = OPS[op]
     for _, sample in samples(op, "float64", smooth=True):
-        result = impl.run(spec, sample)
+        result = ran(impl.run(spec, sample))
         numeric = numeric_gradients(impl.runner(spec, sample), sample.dout(result.output.shape))
         for key, expected in numeric.items():
             assert_close(
@@ -289,7 +295,7 @@ def check_contract(op, impl):
                 douts.append(sample.dout(shape))
                 return douts[-1]
 
-            yours, theirs = runner.run(make_dout), torch_result(op, case, sample)
+            yours, theirs = ran(runner.run(make_dout)), torch_result(op, case, sample)
             for i, (now, before) in enumerate(zip(runner.inputs, inputs_before, strict=True)):
                 assert np.array_equal(now, before, equal_nan=True), f"{op}: forward/backward mutated input {i}"
             assert np.array_equal(douts[0], sample.dout(douts[0].shape)), f"{op}: backward mutated dout"
@@ -324,7 +330,7 @@ def check_extremes(op, impl):
                 x, *rest = sample.inputs
                 x = (x * (EXTREME / np.max(np.abs(x)))).astype(dtype)
                 sample = dataclasses.replace(sample, inputs=(x, *rest))
-                yours, theirs = impl.run(spec, sample), TORCH.run(spec, sample)
+                yours, theirs = ran(impl.run(spec, sample)), TORCH.run(spec, sample)
                 pairs = [("output", yours.output, theirs.output)]
                 pairs += [(f"grads[{k!r}]", yours.grads[k], v) for k, v in theirs.grads.items()]
                 for what, mine, expected in pairs:
@@ -355,7 +361,7 @@ def check_fresh_masks(op, impl):
                 return np.random.default_rng([sample.seed, 3, k]).random(shape) >= sample.config.kwargs["p"]
 
             runner.layer.sample_mask = fresh
-            yours, theirs = runner.run(sample.dout), torch_result(op, case, sample)
+            yours, theirs = ran(runner.run(sample.dout)), torch_result(op, case, sample)
             tol = spec.tolerances[dtype]
             assert_close(yours.output, theirs.output, tol, "output (fresh masks)", sample, impl)
             for key, expected in theirs.grads.items():
@@ -368,8 +374,8 @@ def check_accumulation(op, impl):
     for _, sample in samples(op, "float64"):
         runner = impl.runner(spec, sample)
         names = set(input_names(spec))
-        first = {k: np.array(g, copy=True) for k, g in runner.run(sample.dout).grads.items() if k not in names}
-        second = runner.run(sample.dout).grads
+        first = {k: np.array(g, copy=True) for k, g in ran(runner.run(sample.dout)).grads.items() if k not in names}
+        second = ran(runner.run(sample.dout)).grads
         for key, once in first.items():
             assert_close(
                 second[key],
