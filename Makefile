@@ -3,6 +3,8 @@
 #                 benchmarks (bench/, about a minute, one process on one thread) and writes
 #                 report/benchmarks.md and report/benchmarks.png
 #   make test     the test suite (what CI runs, after the lint)
+#   make reproduce  the seed course's experiments with all three implementations (a few minutes): writes
+#                 report/experiments.md, its figures report/experiments_*.png and report/experiments.json
 # Each creates .venv and installs the project with its extras on first use.
 
 PYTHON ?= python3
@@ -13,7 +15,7 @@ PYTEST_WORKERS ?= auto
 # per core fight (whole-model tests ran 3 to 5 times slower that way on 2 cores).
 ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: setup test report lint format clean
+.PHONY: setup test report reproduce lint format clean
 
 setup: $(VENV)/.installed
 
@@ -32,6 +34,9 @@ report: setup
 	$(BIN)/python -m pytest bench --benchmark-only -q -p no:xdist --benchmark-json=report/benchmarks.json \
 		--benchmark-max-time=1.0 --benchmark-min-rounds=5 --benchmark-warmup=on --benchmark-warmup-iterations=2
 	$(BIN)/python -m bench.report report/benchmarks.json report
+
+reproduce: setup
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/scratch-reproduce
 
 lint: setup
 	$(BIN)/ruff check .

@@ -11,7 +11,9 @@ One concern per module (see README.md in this folder for usage and the decisions
     records       the run's folder and its JSON record
     plots         the run's PNG figures, drawn from the record
     summary       the table printed at the end
-    cli           ``main(argv=None) -> int``: the command itself
+    cli           ``main(argv=None) -> int``: the command itself; ``train_record(cfg)``: one run, its record
+    reproduce     ``scratch-reproduce``: the seed course's experiments, into report/experiments.md
+    tables        the statistics and Markdown tables of that report; figures: its PNGs
 
 torch is imported inside this package only (never by ``scratch``), and only once the arguments are checked.
 """

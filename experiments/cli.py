@@ -42,41 +42,46 @@ def _rnn_grad_norms(cfg: Config, initial: dict, trained: dict, source: str, spli
     }
 
 
-def run(cfg: Config, parser, argv) -> int:
-    started = time.perf_counter()
+def train_record(cfg: Config, parser=None, argv=None, name: str = "", quiet: bool = False) -> dict:
+    """Load the data, build the models from one state_dict, train every implementation of ``cfg``: the record.
+
+    Nothing is written (``record["plots"]`` is empty): ``run`` adds the folder, the plots and the file;
+    ``scratch-reproduce`` calls this directly. ``quiet``: no header line and, without progress bars, no
+    epoch lines. Problems with the data end through ``parser.error`` (exit status 2).
+    """
+    parser = parser or build_parser()
     for impl in cfg.skipped:
         print(f"scratch-train: note: {cfg.model} has no {impl} implementation; skipping {impl}", file=sys.stderr)
     data_shape, split = _load(cfg, parser)
 
-    from experiments.records import build_record, run_dir, write_record
+    from experiments.records import build_record
     from experiments.registry import build_models, class_names, count_parameters, model_kwargs
     from experiments.runners import make_trainer
-    from experiments.summary import summary_table
     from experiments.training import train_implementation
 
     try:
         models, initial = build_models(cfg, cfg.impls, split.input_shape, split.num_classes)
     except ValueError as error:
         parser.error(f"cannot build {cfg.model!r} for {cfg.dataset!r}: {error}")
-    folder = run_dir(cfg.results, cfg.name, cfg.model, cfg.dataset)
-    print(
-        f"scratch-train: {cfg.model} ({count_parameters(initial):,} parameters) on {split.name} "
-        f"({split.num_train} train / {split.num_test} test), {', '.join(cfg.impls)}, {cfg.epochs} epoch(s)",
-        flush=True,
-    )
+    if not quiet:
+        print(
+            f"scratch-train: {cfg.model} ({count_parameters(initial):,} parameters) on {split.name} "
+            f"({split.num_train} train / {split.num_test} test), {', '.join(cfg.impls)}, {cfg.epochs} epoch(s)",
+            flush=True,
+        )
 
     entries, trainers = {}, {}
     for impl in cfg.impls:
         trainers[impl] = make_trainer(impl, models[impl], cfg, split.num_classes)
-        entries[impl] = train_implementation(cfg, trainers[impl], split, cfg.progress)
+        entries[impl] = train_implementation(cfg, trainers[impl], split, cfg.progress, quiet=quiet)
 
     norms = None
     if cfg.model == "rnn":
         source = "manual" if "manual" in trainers else cfg.impls[0]
         norms = _rnn_grad_norms(cfg, initial, trainers[source].state_dict(), source, split)
 
-    record = build_record(
-        name=folder.name,
+    return build_record(
+        name=name,
         argv=["scratch-train", *(sys.argv[1:] if argv is None else argv)],
         cfg=cfg,
         data={
@@ -98,6 +103,16 @@ def run(cfg: Config, parser, argv) -> int:
         rnn_grad_norms=norms,
         plots=[],
     )
+
+
+def run(cfg: Config, parser, argv) -> int:
+    started = time.perf_counter()
+    from experiments.records import run_dir, write_record
+    from experiments.summary import summary_table
+
+    record = train_record(cfg, parser, argv)
+    folder = run_dir(cfg.results, cfg.name, cfg.model, cfg.dataset)  # NOTE: after training: no empty folder on errors
+    record["name"] = folder.name
     from experiments.plots import plot_run
 
     record["plots"] = plot_run(record, folder)

@@ -35,8 +35,11 @@ def _bars_disabled(progress: bool | None):
     return None if progress is None else not progress
 
 
-def train_implementation(cfg, trainer: Trainer, split, progress: bool | None = None) -> dict:
-    """Train for ``cfg.epochs`` epochs, evaluating on the test set after each; the record's entry for it."""
+def train_implementation(cfg, trainer: Trainer, split, progress: bool | None = None, quiet: bool = False) -> dict:
+    """Train for ``cfg.epochs`` epochs, evaluating on the test set after each; the record's entry for it.
+
+    ``quiet``: without progress bars, no epoch lines either (a caller running many runs prints its own).
+    """
     seed_everything(cfg.seed)
     disable = _bars_disabled(progress)
     epochs, per_class = [], []
@@ -68,7 +71,7 @@ def train_implementation(cfg, trainer: Trainer, split, progress: bool | None = N
             epochs.append(epoch_entry(epoch + 1, lr, train, (test_loss, test_acc), time_s, eval_time_s))
             bar.set_postfix(loss=f"{train[0]:.4f}", test_acc=f"{test_acc:.3f}")
             bar.update()
-            if (bar.disable and (epoch + 1) % log_every == 0) or (bar.disable and epoch + 1 == cfg.epochs):
+            if bar.disable and not quiet and ((epoch + 1) % log_every == 0 or epoch + 1 == cfg.epochs):
                 print(
                     f"{trainer.impl:>8} epoch {epoch + 1:>3}/{cfg.epochs}: train loss {train[0]:.4f} acc {train[1]:.3f}"
                     f" | test loss {test_loss:.4f} acc {test_acc:.3f} | {time_s:.2f} s",
