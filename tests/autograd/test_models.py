@@ -13,8 +13,6 @@ One exception: the bias of a convolution that feeds a train-mode BatchNorm has a
 at most 1e-9 times max|torch's gradient of that convolution's weight|.
 """
 
-import itertools
-
 import numpy as np
 import pytest
 import torch
@@ -23,6 +21,7 @@ from reference import models as R
 from reference import to_numpy
 from scratch.autograd import Tensor, nn
 from scratch.autograd import models as A
+from tests.model_parity import biases_with_zero_gradient, randomise, rel_error, share_dropout_masks
 
 REL_TOL = 1e-9
 
@@ -93,64 +92,6 @@ def test_c5l3_refuses_an_image_size_not_divisible_by_8():
 
 
 # -- whole-model parity ---------------------------------------------------------------------------
-def randomise(model: torch.nn.Module, seed: int) -> None:
-    """Draw every parameter and BatchNorm buffer from a seeded generator (BN weight/bias not just 1/0)."""
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for module in model.modules():
-            if isinstance(module, torch.nn.BatchNorm2d):
-                module.weight.uniform_(0.5, 1.5, generator=g)
-                module.bias.normal_(0.0, 0.1, generator=g)
-                module.running_mean.normal_(0.0, 0.1, generator=g)
-                module.running_var.uniform_(0.5, 2.0, generator=g)
-            elif isinstance(module, (torch.nn.Conv2d, torch.nn.Linear)):
-                bound = module.weight[0].numel() ** -0.5  # 1 / sqrt(fan_in), torch's default scale
-                module.weight.uniform_(-bound, bound, generator=g)
-                if module.bias is not None:
-                    module.bias.uniform_(-bound, bound, generator=g)
-
-
-def share_dropout_masks(ours: nn.Module, theirs: torch.nn.Module, seed: int) -> None:
-    """Both models' Dropout layers draw the same keep-mask per layer: drawn once, then reused."""
-    rng, masks = np.random.default_rng(seed), {}
-
-    def mask(name, shape, p):
-        if name not in masks:
-            masks[name] = rng.random(shape) >= p
-        return masks[name]
-
-    theirs_modules = dict(theirs.named_modules())
-    for name, module in ours.named_modules():
-        if isinstance(module, nn.Dropout):
-            twin = theirs_modules[name]
-            module.sample_mask = lambda shape, name=name, p=module.p: mask(name, tuple(shape), p)
-            twin.sample_mask = lambda shape, dtype=torch.float32, name=name, p=twin.p: torch.from_numpy(
-                mask(name, tuple(shape), p)
-            ).to(dtype)
-
-
-def biases_with_zero_gradient(model: torch.nn.Module) -> set[str]:
-    """Keys of conv biases that feed a BatchNorm2d directly (in a Sequential): 0 gradient in train mode."""
-    keys = set()
-    for prefix, module in model.named_modules():
-        if isinstance(module, torch.nn.Sequential):
-            for (name, layer), (_, after) in itertools.pairwise(module.named_children()):
-                conv_with_bias = isinstance(layer, torch.nn.Conv2d) and layer.bias is not None
-                if conv_with_bias and isinstance(after, torch.nn.BatchNorm2d):
-                    keys.add(f"{prefix}.{name}.bias" if prefix else f"{name}.bias")
-    return keys
-
-
-def rel_error(ours, theirs) -> float:
-    """max|ours - theirs| / max|theirs| (the absolute error when theirs is all zeros)."""
-    ours, theirs = np.asarray(ours, dtype=np.float64), np.asarray(theirs, dtype=np.float64)
-    if ours.shape != theirs.shape:
-        return np.inf
-    if ours.size == 0:
-        return 0.0
-    scale = np.abs(theirs).max()
-    diff = np.abs(ours - theirs).max()
-    return float(diff / scale if scale > 0 else diff)
 
 
 def run_both(name: str, training: bool, batch: int, seed: int = 0):
@@ -162,7 +103,7 @@ def run_both(name: str, training: bool, batch: int, seed: int = 0):
     ours.load_state_dict(to_numpy(theirs.state_dict()))
     ours.train(training)
     theirs.train(training)
-    share_dropout_masks(ours, theirs, seed)
+    share_dropout_masks({"autograd": dict(ours.named_modules()), "torch": dict(theirs.named_modules())}, seed)
 
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((batch, *shape))
