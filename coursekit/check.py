@@ -4,10 +4,11 @@
     scratch-check mypkg.nn --contract autograd   # modules on scratch.autograd Tensors
     scratch-check mylayers --weights weights.json --out grades/
 
-It runs pytest on this repository's tests/test_parity.py with ``--impl``, from the current folder
-(so your module is importable from here), and writes to ``--out`` (default report/): grades.md (the
-per-op table, also printed), results.json (Gradescope's format) and junit.xml. Each failure prints a
-snippet to paste, with your side labelled "yours" and torch's "torch". The exit status is pytest's.
+It runs pytest on this repository's tests/test_parity.py and test_extra_checks.py with ``--impl``,
+from the current folder (so your module is importable from here), and writes to ``--out`` (default
+report/): grades.md (the per-op table, also printed), results.json (Gradescope's format) and
+junit.xml. Each failure prints a snippet to paste, with your side labelled "yours" and torch's
+"torch". The exit status is pytest's.
 """
 
 import argparse
@@ -25,6 +26,7 @@ def pytest_command(args) -> list[str]:
         "-m",
         "pytest",
         str(REPO / "tests" / "test_parity.py"),
+        str(REPO / "tests" / "test_extra_checks.py"),
         f"--rootdir={REPO}",
         f"--impl={args.module}",
         f"--contract={args.contract}",

@@ -25,6 +25,9 @@ CHECK_NAMES = {
     "test_finite_differences": "finite differences",
     "test_contract": "dtype/mutation/shapes",
     "test_bad_input": "error on bad input",
+    "test_extremes": "extremes",
+    "test_fresh_masks": "fresh masks",
+    "test_accumulation": "accumulation",
 }
 
 
