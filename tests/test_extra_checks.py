@@ -4,17 +4,22 @@ The generic checks (tests/test_parity.py) miss some classic bugs (tests/zoo/ sho
   extremes      |x| = 1000 (a sigmoid or softmax without the stable formula overflows);
   fresh masks   a dropout backward that draws its own mask (one injected mask hides it);
   accumulation  parameter gradients that are overwritten instead of summed over backward calls.
-Here they run on fixed examples (tests/zoo/harness.py), once per op they apply to. The
-whole-sequence RNN check needs the hand-written contract's ``RNN.backward``: it runs for
-implementations of that contract that have an RNN.
+Here they run on fixed examples (tests/zoo/harness.py), once per op they apply to; and the RNN over
+whole sequences (BPTT), in either contract.
 """
 
 import numpy as np
 import pytest
 
 from tests.registry import OPS_LIST
-from tests.zoo.harness import EXTREME_CASES, applies, check_accumulation, check_extremes, check_fresh_masks
-from tests.zoo.harness import check_sequence as check_whole_sequence
+from tests.zoo.harness import (
+    EXTREME_CASES,
+    applies,
+    check_accumulation,
+    check_extremes,
+    check_fresh_masks,
+    check_sequence,
+)
 
 
 def require(impl, op):
@@ -44,11 +49,7 @@ def test_accumulation(op, impl):
 
 
 def test_whole_sequence(impl):
-    """The RNN's forward and BPTT over whole sequences against torch.nn.RNN."""
-    if impl.contract != "manual":
-        pytest.skip(
-            "the whole-sequence check drives RNN.backward: hand-written contract only (autograd: tests/test_rnn.py)"
-        )
+    """The RNN's forward and BPTT over whole sequences against torch.nn.RNN (output, h_n, dx, dh0, weights)."""
     require(impl, "RNN")
     with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-        check_whole_sequence("RNN", impl)
+        check_sequence("RNN", impl)

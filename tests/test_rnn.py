@@ -78,8 +78,8 @@ class Problem:
     def run(self, impl: str) -> dict:
         return self.run_manual() if impl == "scratch.manual" else self.run_autograd()
 
-    def run_manual(self) -> dict:
-        rnn = manual_nn.RNN(**self.kwargs, dtype=np.dtype(self.dtype))
+    def run_manual(self, nn=manual_nn) -> dict:
+        rnn = nn.RNN(**self.kwargs, dtype=np.dtype(self.dtype))
         rnn.load_state_dict(self.state)
         output, h_n = rnn(self.x, self.h0)
         dx, dh0 = rnn.backward(self.doutput, self.dh_n)
@@ -87,8 +87,8 @@ class Problem:
         result.update((f"grad {k}", p.grad) for k, p in rnn.named_parameters())
         return result
 
-    def run_autograd(self) -> dict:
-        rnn = autograd_nn.RNN(**self.kwargs, dtype=np.dtype(self.dtype))
+    def run_autograd(self, nn=autograd_nn) -> dict:
+        rnn = nn.RNN(**self.kwargs, dtype=np.dtype(self.dtype))
         rnn.load_state_dict(self.state)
         x = Tensor(self.x.copy(), requires_grad=True)
         h0 = None if self.h0 is None else Tensor(self.h0.copy(), requires_grad=True)

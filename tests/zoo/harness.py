@@ -389,17 +389,14 @@ def check_accumulation(op, impl):
 
 
 def check_sequence(op, impl):
-    """The whole-sequence RNN of ``impl.module`` against torch.nn.RNN: output, h_n, dx, dh0, every weight."""
+    """The whole-sequence RNN of ``impl.module`` (either contract) against torch.nn.RNN: output, h_n, dx, dh0,
+    every weight's gradient."""
     for problem in SEQUENCE_PROBLEMS:
         for seed in SEEDS:
             for dtype in DTYPES:
                 p = Problem(*problem, seed=seed, dtype=dtype)
-                rnn = impl.module.RNN(**p.kwargs, dtype=np.dtype(dtype))
-                rnn.load_state_dict(p.state)
-                output, h_n = rnn(p.x.copy(), None if p.h0 is None else p.h0.copy())
-                dx, dh0 = rnn.backward(p.doutput.copy(), p.dh_n.copy())
-                yours = {"output": output, "h_n": h_n, "dx": dx, "dh0": dh0}
-                yours.update((f"grad {k}", param.grad) for k, param in rnn.named_parameters())
+                run = {"manual": Problem.run_manual, "autograd": Problem.run_autograd}[impl.contract]
+                yours = run(p, impl.module)
                 for key, expected in p.run_torch().items():
                     if expected is None:
                         continue
