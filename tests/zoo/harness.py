@@ -37,7 +37,7 @@ from tests.implementations import TORCH, ManualContract, input_names
 from tests.registry import FD_TOLERANCE, OPS, TOLERANCES
 from tests.sample import build, make_sample
 from tests.strategies import Config
-from tests.test_parity import check_bad_input
+from tests.test_parity import check_bad_input, check_contract_on
 from tests.test_rnn import TOLERANCES as SEQUENCE_TOLERANCES
 from tests.test_rnn import Problem
 
@@ -287,28 +287,7 @@ def check_contract(op, impl):
     spec = OPS[op]
     for dtype in DTYPES:
         for case, sample in samples(op, dtype):
-            runner = impl.runner(spec, sample)
-            inputs_before = [a.copy() for a in runner.inputs]
-            douts = []
-
-            def make_dout(shape, douts=douts, sample=sample):
-                douts.append(sample.dout(shape))
-                return douts[-1]
-
-            yours, theirs = ran(runner.run(make_dout)), torch_result(op, case, sample)
-            for i, (now, before) in enumerate(zip(runner.inputs, inputs_before, strict=True)):
-                assert np.array_equal(now, before, equal_nan=True), f"{op}: forward/backward mutated input {i}"
-            assert np.array_equal(douts[0], sample.dout(douts[0].shape)), f"{op}: backward mutated dout"
-            assert yours.output.shape == theirs.output.shape, (yours.output.shape, theirs.output.shape)
-            assert yours.output.dtype == np.dtype(dtype), f"{op}: output is {yours.output.dtype}, input {dtype}"
-            for key, grad in yours.grads.items():
-                assert grad.shape == theirs.grads[key].shape, (
-                    f"grads[{key!r}]: {grad.shape} vs {theirs.grads[key].shape}"
-                )
-                assert grad.dtype == np.dtype(dtype), f"{op}: grads[{key!r}] is {grad.dtype}, expected {dtype}"
-            for key, value in yours.state.items():
-                expected = np.int64 if key.endswith("num_batches_tracked") else np.dtype(dtype)
-                assert value.dtype == expected, f"{op}: state[{key!r}] became {value.dtype} after load_state_dict"
+            check_contract_on(spec, sample, impl, torch_result(op, case, sample))
 
 
 def check_bad_inputs(op, impl):
