@@ -5,6 +5,9 @@
 #   make test     the test suite (what CI runs, after the lint)
 #   make reproduce  the seed course's experiments with all three implementations (a few minutes): writes
 #                 report/experiments.md, its figures report/experiments_*.png and report/experiments.json
+#   make docs     the side-by-side site, built strict and offline into build/docs (open build/docs/index.html)
+#   make mutation mutmut over scratch/manual and scratch/autograd (about half an hour on 2 cores): writes
+#                 report/mutation.md
 # Each creates .venv and installs the project with its extras on first use.
 
 PYTHON ?= python3
@@ -15,7 +18,7 @@ PYTEST_WORKERS ?= auto
 # per core fight (whole-model tests ran 3 to 5 times slower that way on 2 cores).
 ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: setup test report reproduce lint format clean
+.PHONY: setup test report reproduce docs mutation lint format clean
 
 setup: $(VENV)/.installed
 
@@ -38,6 +41,14 @@ report: setup
 reproduce: setup
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/scratch-reproduce
 
+# -W --keep-going: every warning (a renamed object behind a literalinclude, a broken cross-reference)
+# fails the build, and all of them are listed first.
+docs: setup
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs/site build/docs
+
+mutation: setup
+	$(ONE_THREAD) CI=1 $(BIN)/python -m coursekit.mutation --report report
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -47,4 +58,4 @@ format: setup
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) report .hypothesis .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) report build mutants .hypothesis .pytest_cache .ruff_cache *.egg-info
