@@ -17,7 +17,7 @@ sys.path.insert(0, str(HERE))
 
 project = "scratch-parity"
 author = "the scratch-parity authors"
-copyright = "2026, the scratch-parity authors"  # noqa: A001
+copyright = "2026, the scratch-parity authors"
 
 extensions = [
     "myst_parser",
