@@ -4,7 +4,8 @@
 
 Per group (one benchmarked task), a table of each implementation's median time and its ratio to
 torch's median (torch = 1.00; 2.00 means twice as slow). The engine groups also show the project's
-goals next to the numbers, each marked met or not met.
+goals next to the numbers, each marked met or not met. The convolution benchmarks get a section of
+their own (bench/conv_report.py: GFLOP/s, time split, memory, textbook twins) and report/benchmarks_conv.png.
 """
 
 import argparse
@@ -14,13 +15,21 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import conv_report
+
 BASELINE = "torch"
 ENGINE_GROUPS = ("mlp step", "cnn step", "x*x")  # bench/test_engine_overhead.py, in this order
 IMPL_ORDER = ("scratch.manual", "scratch.autograd", "torch")
+CONV_GROUP_PREFIXES = ("conv2d", "col2im", "sgemm")  # bench/test_conv.py's groups, reported by conv_report
+
+
+def is_conv_group(group: str) -> bool:
+    return group.startswith(CONV_GROUP_PREFIXES)
+
+
 SECTIONS = (
     ("Autograd engine overhead (bench/test_engine_overhead.py)", lambda g: g in ENGINE_GROUPS),
-    ("Conv2d forward + backward (bench/test_conv.py)", lambda g: g.startswith("conv2d")),
-    ("Other benchmarks", lambda g: True),
+    ("Other benchmarks", lambda g: not is_conv_group(g)),
 )
 
 
@@ -161,15 +170,15 @@ def goal_line(goal: Goal, med: dict[str, dict[str, float]]) -> str:
     return f"- goal {goal}{measured}, {verdict}"
 
 
-def render(data: dict, png_name: str | None = "benchmarks.png") -> str:
+def render(data: dict, png_name: str | None = "benchmarks.png", conv_png: str | None = "benchmarks_conv.png") -> str:
     groups = timings(data)
     med = medians(groups)
-    results = [goal.met(goal.ratio(med)) for goal in GOALS]
+    results = [goal.met(goal.ratio(med)) for goal in GOALS] + conv_report.verdicts(data)
     lines = ["# Benchmarks", "", *machine_lines(data), ""]
     lines += [
         "Each time is the median over the rounds pytest-benchmark ran (IQR: the spread of the middle half).",
         "× torch = median ÷ torch's median: 1.00 is torch's speed, 2.00 twice as slow, 0.50 twice as fast.",
-        f"Goals met: {sum(r is True for r in results)} of {len(GOALS)}"
+        f"Goals met: {sum(r is True for r in results)} of {len(results)}"
         + (f" ({sum(r is None for r in results)} not measured)." if None in results else "."),
         "",
     ]
@@ -186,6 +195,7 @@ def render(data: dict, png_name: str | None = "benchmarks.png") -> str:
             lines += [f"### {group}", "", *group_table(groups[group])]
             goals = [goal_line(goal, med) for goal in GOALS if goal.group == group]
             lines += ["", *goals, ""] if goals else [""]
+    lines += conv_report.render(data, conv_png)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -198,7 +208,7 @@ def plot(data: dict, path) -> None:
     from matplotlib import ticker
 
     med = medians(timings(data))
-    groups = [g for g in ordered_groups(med) if BASELINE in med[g]]
+    groups = [g for g in ordered_groups(med) if BASELINE in med[g] and not is_conv_group(g)]
     impls = ordered_impls({i for g in groups for i in med[g]})
     width = 0.8 / max(len(impls), 1)
     shown: list[float] = []
@@ -226,19 +236,23 @@ def plot(data: dict, path) -> None:
     ax.set_xticks(range(len(groups)), groups, rotation=20, ha="right", fontsize=8)
     ax.set_ylabel("median time ÷ torch's (log scale)")
     ax.set_title("Time relative to torch (lower is faster; dashed: goal)")
-    ax.legend(fontsize=8)
+    if impls:
+        ax.legend(fontsize=8)
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
 
-def write_report(json_path, out_dir) -> tuple[Path, Path]:
+def write_report(json_path, out_dir) -> tuple[Path, ...]:
     data = load(json_path)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    md, png = out / "benchmarks.md", out / "benchmarks.png"
-    md.write_text(render(data, png.name), encoding="utf-8")
+    md, png, conv_png = out / "benchmarks.md", out / "benchmarks.png", out / "benchmarks_conv.png"
+    written = [md, png]
+    if conv_report.plot(data, conv_png):
+        written.append(conv_png)
+    md.write_text(render(data, png.name, conv_png.name if conv_png in written else None), encoding="utf-8")
     plot(data, png)
-    return md, png
+    return tuple(written)
 
 
 def main(argv=None) -> None:

@@ -1,43 +1,360 @@
-"""Time the hand-written im2col Conv2d (forward + backward) against torch on the CPU, float32.
+"""Time the im2col convolution against torch.nn.functional.conv2d, float32, and show where the time goes.
 
-One timed call per test, grouped per shape, so pytest-benchmark's table shows the two side by side:
-    .venv/bin/pytest bench --benchmark-only --benchmark-group-by=group
-Shapes are (N, Cin, H, W -> Cout), 3x3 kernels, stride 1, padding 1.
+Groups (each is one table of pytest-benchmark's, and one row of report/benchmarks.md):
+    "conv2d forward+backward <case>"   y, then dx, dW and db for an upstream gradient
+    "conv2d forward <case>"            y alone (torch and autograd under no_grad)
+    "col2im <case>"                    the fold back to dx: ours (batch last), the textbook row layout
+                                       with a loop over kernel offsets, and the textbook np.add.at
+    "sgemm"                            one large float32 matrix product: the rate a GEMM-based conv
+                                       can at best reach on this machine
+Implementations: scratch.manual (the hand-written Conv2d), scratch.autograd (conv2d on the engine),
+torch, the naive loop convolution (the small case only), and on a GPU cupy (the same kernels on CuPy
+arrays) and torch-cuda. Cases and quick/full mode: bench/conv_cases.py.
+
+Before a benchmark times an implementation it checks its output (and gradients) against torch, and
+refuses to time one that disagrees. The hand-written conv's benchmarks also record, in extra_info,
+the time split between its phases and its peak extra memory (tracemalloc), which the report shows.
 """
+
+import time
+import tracemalloc
 
 import numpy as np
 import pytest
 import torch
 
 import reference
-import scratch.manual as nn
+import scratch.autograd.functional as F
+import scratch.manual as manual
+from bench.conv_cases import SMALL, ConvCase, selected
+from scratch.autograd import Tensor, no_grad
+from scratch.kernels import conv as kernels
+from scratch.kernels.im2col import col2im, col2im_add_at, col2im_batch_last, im2col_batch_last
 
-SHAPES = [(8, 3, 32, 32, 64), (32, 64, 16, 16, 128), (64, 256, 8, 8, 512)]
+FWD_BWD, FWD = "conv2d forward+backward", "conv2d forward"
+CPU_IMPLS = ["scratch.manual", "scratch.autograd", "torch"]
+GPU_IMPLS = ["cupy", "torch-cuda"]
+# float32 sums of up to C*KH*KW = 4608 products (and N*OH*OW = 4096 for dW), in different orders on
+# each side: the differences are rounding, a few 1e-6 of the largest value.
+RTOL, ATOL_SCALE = 1e-4, 1e-4
 
 
-def flops(N, C, H, W, Cout):
-    return 2 * N * Cout * H * W * C * 9 * 3  # forward, dx and dW: three GEMMs of the same size
+def case_id(case: ConvCase) -> str:
+    return f"{case.role}:{case.name}".replace(" ", "_")
 
 
-@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "x".join(map(str, s)))
-@pytest.mark.parametrize("impl", ["scratch.manual", "torch"])
-def test_conv2d_forward_backward(benchmark, impl, shape):
-    N, C, H, W, Cout = shape
-    benchmark.group = f"conv2d {N}x{C}x{H}x{W}->{Cout}"
-    benchmark.extra_info.update(shape=shape, gflop=flops(*shape) / 1e9)
-    x = np.random.default_rng(0).standard_normal((N, C, H, W)).astype(np.float32)
-    if impl == "torch":
-        layer, tx = reference.Conv2d(C, Cout, 3, padding=1), torch.from_numpy(x).requires_grad_(True)
+class Problem:
+    """One case's inputs and torch's answers, made once per case and shared by its benchmarks."""
 
-        def step():
-            out = layer(tx)
-            out.backward(torch.ones_like(out))
+    def __init__(self, case: ConvCase):
+        rng = np.random.default_rng(0)
+        self.case, self.stride, self.padding = case, (case.stride,) * 2, (case.padding,) * 2
+        self.torch_layer = reference.Conv2d(case.C, case.Cout, case.kernel, stride=case.stride, padding=case.padding)
+        self.state = {k: v.detach().numpy().copy() for k, v in self.torch_layer.state_dict().items()}
+        self.x = rng.standard_normal((case.N, case.C, case.H, case.W)).astype(np.float32)
+        self.gy = rng.standard_normal((case.N, case.Cout, *case.out_hw)).astype(np.float32)
+        tx = torch.from_numpy(self.x).requires_grad_(True)
+        y = self.torch_layer(tx)
+        y.backward(torch.from_numpy(self.gy))
+        self.expected = {
+            "y": y.detach().numpy(),
+            "dx": tx.grad.numpy(),
+            "dW": self.torch_layer.weight.grad.numpy().copy(),
+            "db": self.torch_layer.bias.grad.numpy().copy(),
+        }
+        self.torch_layer.zero_grad()
 
-    else:
-        layer = nn.Conv2d(C, Cout, 3, padding=1)
+    def check(self, impl: str, got: dict) -> None:
+        """Refuse to time an implementation whose answers are not torch's."""
+        for name, value in got.items():
+            want = self.expected[name]
+            atol = ATOL_SCALE * float(np.abs(want).max())
+            if value.shape != want.shape or not np.allclose(value, want, rtol=RTOL, atol=atol):
+                err = np.abs(value - want).max() if value.shape == want.shape else "shape"
+                pytest.fail(
+                    f"not timing {impl} on {self.case.name}: its {name} differs from torch's "
+                    f"(shape {value.shape} vs {want.shape}; largest difference {err}; atol {atol:.2g})"
+                )
 
-        def step():
-            out = layer(x)
-            layer.backward(np.ones_like(out))
 
+_PROBLEMS: dict[ConvCase, Problem] = {}
+
+
+def problem(case: ConvCase) -> Problem:
+    if case not in _PROBLEMS:
+        _PROBLEMS.clear()  # one case's arrays at a time: the large cases hold a few hundred MB
+        _PROBLEMS[case] = Problem(case)
+    return _PROBLEMS[case]
+
+
+# -- the timed calls, one maker per implementation: (problem, with_backward) -> (step, answers) ----------
+
+
+def manual_step(p: Problem, backward: bool):
+    c = p.case
+    layer = manual.Conv2d(c.C, c.Cout, c.kernel, stride=c.stride, padding=c.padding)
+    layer.load_state_dict(p.state)
+
+    def step():
+        y = layer(p.x)
+        return (y, layer.backward(p.gy)) if backward else (y, None)
+
+    y, dx = step()
+    answers = {"y": y}
+    if backward:
+        answers.update(dx=dx, dW=layer.grads["weight"], db=layer.grads["bias"])
+    return step, answers
+
+
+def autograd_step(p: Problem, backward: bool):
+    weight, bias = Tensor(p.state["weight"], requires_grad=True), Tensor(p.state["bias"], requires_grad=True)
+    x = Tensor(p.x, requires_grad=True)
+
+    def step():
+        if not backward:
+            with no_grad():
+                return F.conv2d(x, weight, bias, stride=p.stride, padding=p.padding)
+        y = F.conv2d(x, weight, bias, stride=p.stride, padding=p.padding)
+        y.backward(p.gy)
+        return y
+
+    y = step()
+    answers = {"y": y.data}
+    if backward:
+        answers.update(dx=x.grad.data, dW=weight.grad.data, db=bias.grad.data)
+    return step, answers
+
+
+def torch_step(p: Problem, backward: bool, device: str = "cpu"):
+    layer = p.torch_layer.to(device)
+    tx = torch.from_numpy(p.x).to(device).requires_grad_(backward)
+    tgy = torch.from_numpy(p.gy).to(device)
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+
+    def step():
+        if backward:
+            y = layer(tx)
+            y.backward(tgy)
+        else:
+            with torch.no_grad():
+                y = layer(tx)
+        sync()
+        return y
+
+    y = step()
+    answers = {"y": y.detach().cpu().numpy()}
+    if backward:
+        answers.update(dx=tx.grad.cpu().numpy(), dW=layer.weight.grad.cpu().numpy(), db=layer.bias.grad.cpu().numpy())
+    return step, answers
+
+
+def naive_step(p: Problem, backward: bool):
+    def step():
+        y = kernels.conv2d_forward_naive(p.x, p.state["weight"], p.state["bias"], p.stride, p.padding)
+        if not backward:
+            return y, None
+        return y, kernels.conv2d_backward_naive(p.gy, p.x, p.state["weight"], p.stride, p.padding)
+
+    y, grads = step()
+    answers = {"y": y}
+    if backward:
+        answers.update(zip(("dx", "dW", "db"), grads, strict=True))
+    return step, answers
+
+
+def cupy_step(p: Problem, backward: bool):
+    cp = pytest.importorskip("cupy", reason="cupy is not installed: the GPU benchmarks need a CUDA GPU and CuPy")
+    x, gy = cp.asarray(p.x), cp.asarray(p.gy)
+    weight, bias = cp.asarray(p.state["weight"]), cp.asarray(p.state["bias"])
+    kernel_size = (p.case.kernel,) * 2
+
+    def step():
+        y, cols = kernels.conv2d_forward(x, weight, bias, p.stride, p.padding)
+        grads = None
+        if backward:
+            dW = kernels.conv2d_grad_weight(gy, x, kernel_size, p.stride, p.padding, cols)
+            dx = kernels.conv2d_grad_input(gy, weight, x.shape, p.stride, p.padding)
+            grads = (dx, dW, gy.sum(axis=(0, 2, 3)))
+        cp.cuda.Device().synchronize()
+        return y, grads
+
+    y, grads = step()
+    answers = {"y": cp.asnumpy(y)}
+    if backward:
+        answers.update(zip(("dx", "dW", "db"), (cp.asnumpy(g) for g in grads), strict=True))
+    return step, answers
+
+
+def make_step(impl: str, p: Problem, backward: bool):
+    if impl in GPU_IMPLS:
+        if not torch.cuda.is_available():
+            pytest.skip("no CUDA GPU here: the GPU benchmarks (cupy, torch-cuda) are still to be measured")
+        # TF32 would round the products' inputs to 10 bits of mantissa: off, so both sides compute in fp32
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
+    makers = {
+        "scratch.manual": manual_step,
+        "scratch.autograd": autograd_step,
+        "torch": torch_step,
+        "naive loops": naive_step,
+        "cupy": cupy_step,
+        "torch-cuda": lambda p, b: torch_step(p, b, "cuda"),
+    }
+    return makers[impl](p, backward)
+
+
+def record(benchmark, op: str, impl: str, case: ConvCase, **extra) -> None:
+    benchmark.group = f"{op} {case.name}"
+    benchmark.extra_info.update(
+        op=op, impl=impl, case=case.name, role=case.role, gflop=case.flop(op) / 1e9, shape=list(case.__dict__.values())
+    )
+    benchmark.extra_info.update(extra)
+
+
+# -- what the hand-written conv's time and memory are made of --------------------------------------
+
+
+def median_ms(fn, reps: int = 3) -> float:
+    fn()
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1e3 * float(np.median(times))
+
+
+def time_split(p: Problem) -> dict[str, float]:
+    """Milliseconds per phase of forward + backward, by running ``scratch.kernels.conv``'s steps one by one.
+
+    layout: the batch axis moved last and back (x, y, gy twice, gx); im2col: the window copies;
+    gemm: the three products; col2im: the fold of the input's gradient. The report puts whatever the
+    whole step took beyond these under "other" (bias, the sum for db, allocations, Python).
+    """
+    c, W = p.case, p.state["weight"]
+    k, s, pad = (c.kernel,) * 2, p.stride, p.padding
+    W2 = W.reshape(c.Cout, -1)
+    xb = kernels.batch_last(p.x)
+    cols = im2col_batch_last(xb, k, s, pad)
+    y2 = W2 @ cols
+    gy2 = kernels.batch_last(p.gy).reshape(c.Cout, -1)
+    dcols = W2.T @ gy2
+    gxb = col2im_batch_last(dcols, xb.shape, k, s, pad)
+    return {
+        "layout": median_ms(lambda: kernels.batch_last(p.x))
+        + median_ms(lambda: kernels.batch_first(y2.reshape(c.Cout, *c.out_hw, -1)))
+        + 2 * median_ms(lambda: kernels.batch_last(p.gy))
+        + median_ms(lambda: kernels.batch_first(gxb)),
+        "im2col": median_ms(lambda: im2col_batch_last(xb, k, s, pad)),
+        "gemm": median_ms(lambda: W2 @ cols) + median_ms(lambda: gy2 @ cols.T) + median_ms(lambda: W2.T @ gy2),
+        "col2im": median_ms(lambda: col2im_batch_last(dcols, xb.shape, k, s, pad)),
+    }
+
+
+def peak_extra_mb(step) -> float:
+    """The most memory one call allocates beyond what existed before it (NumPy reports to tracemalloc)."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        step()
+        return (tracemalloc.get_traced_memory()[1] - before) / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+# -- the benchmarks --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", selected(), ids=case_id)
+@pytest.mark.parametrize("impl", CPU_IMPLS + GPU_IMPLS)
+def test_conv2d_forward_backward(benchmark, impl, case):
+    p = problem(case)
+    step, answers = make_step(impl, p, backward=True)
+    p.check(impl, answers)
+    extra = {}
+    if impl == "scratch.manual":
+        extra = {
+            "split_ms": time_split(p),
+            "peak_extra_mb": peak_extra_mb(step),
+            "cap_mb": kernels.MAX_COLS_BYTES / 2**20,
+        }
+    record(benchmark, FWD_BWD, impl, case, **extra)
     benchmark(step)
+
+
+@pytest.mark.parametrize("case", selected(), ids=case_id)
+@pytest.mark.parametrize("impl", CPU_IMPLS + GPU_IMPLS)
+def test_conv2d_forward(benchmark, impl, case):
+    p = problem(case)
+    step, answers = make_step(impl, p, backward=False)
+    p.check(impl, answers)
+    record(benchmark, FWD, impl, case)
+    benchmark(step)
+
+
+@pytest.mark.parametrize("backward", [True, False], ids=["forward+backward", "forward"])
+def test_naive_loop_conv(benchmark, backward):
+    """The textbook loop convolution, on the small case only: the other cases would take minutes."""
+    p = problem(SMALL)
+    step, answers = make_step("naive loops", p, backward)
+    p.check("naive loops", answers)
+    record(benchmark, FWD_BWD if backward else FWD, "naive loops", SMALL)
+    benchmark.pedantic(step, rounds=3, iterations=1, warmup_rounds=0)
+
+
+@pytest.mark.parametrize("case", selected(), ids=case_id)
+def test_conv2d_forward_backward_chunked(benchmark, case):
+    """The hand-written conv with the im2col buffer capped at an eighth of its size: chunks over the batch."""
+    p = problem(case)
+    cols_bytes = case.C * case.kernel**2 * case.N * np.prod(case.out_hw) * 4
+    cap = max(cols_bytes // 8, 1)
+    with kernels.cols_memory_cap(cap):
+        step, answers = make_step("scratch.manual", p, backward=True)
+        p.check("scratch.manual (chunked)", answers)
+        record(
+            benchmark, FWD_BWD, "scratch.manual (chunked)", case, peak_extra_mb=peak_extra_mb(step), cap_mb=cap / 2**20
+        )
+        benchmark(step)
+
+
+COL2IM = {
+    "batch last (ours)": lambda dcols, p: col2im_batch_last(dcols, p.xb_shape, *p.window),
+    "rows, loop over offsets": lambda dcols, p: col2im(dcols, p.x.shape, *p.window),
+    "rows, np.add.at": lambda dcols, p: col2im_add_at(dcols, p.x.shape, *p.window),
+}
+
+
+@pytest.mark.parametrize("case", selected(), ids=case_id)
+@pytest.mark.parametrize("impl", list(COL2IM))
+def test_col2im(benchmark, impl, case):
+    """The fold alone, three ways, on the same numbers (each in its own layout); each checked against ours."""
+    p = problem(case)
+    p.window = ((case.kernel,) * 2, p.stride, p.padding)
+    p.xb_shape = (case.C, case.H, case.W, case.N)
+    rows = np.random.default_rng(1).standard_normal((case.N * np.prod(case.out_hw), case.C * case.kernel**2))
+    rows = rows.astype(np.float32)
+    # the same matrix in the batch-last layout: (N, OH, OW, C, KH, KW) -> (C, KH, KW, OH, OW, N)
+    blocks = rows.reshape(case.N, *case.out_hw, case.C, case.kernel, case.kernel).transpose(3, 4, 5, 1, 2, 0)
+    dcols = np.ascontiguousarray(blocks).reshape(case.C * case.kernel**2, -1) if impl.startswith("batch") else rows
+    ours = kernels.batch_first(COL2IM["batch last (ours)"](np.ascontiguousarray(blocks).reshape(rows.shape[::-1]), p))
+    got = COL2IM[impl](dcols, p)
+    got = kernels.batch_first(got) if impl.startswith("batch") else got
+    np.testing.assert_allclose(got, ours, rtol=1e-5, atol=1e-5, err_msg=f"col2im {impl} differs from ours")
+    benchmark.group = f"col2im {case.name}"
+    benchmark.extra_info.update(op="col2im", impl=impl, case=case.name, role=case.role)
+    benchmark(COL2IM[impl], dcols, p)
+
+
+SGEMM = (2048, 2048, 2048)
+
+
+@pytest.mark.parametrize("impl", ["numpy", "torch"])
+def test_sgemm(benchmark, impl):
+    """One (2048 x 2048) @ (2048 x 2048) float32 product: the GEMM rate of this machine and thread count."""
+    rng = np.random.default_rng(0)
+    a, b = (rng.standard_normal(SGEMM[:2]).astype(np.float32), rng.standard_normal(SGEMM[1:]).astype(np.float32))
+    if impl == "torch":
+        a, b = torch.from_numpy(a), torch.from_numpy(b)
+    benchmark.group = "sgemm"
+    benchmark.extra_info.update(op="sgemm", impl=impl, gflop=2 * np.prod(SGEMM) / 1e9, shape=list(SGEMM))
+    benchmark(lambda: a @ b)

@@ -2,39 +2,155 @@
 
 Shared by the hand-written ``Conv2d`` and the autograd ``conv2d``, so there is one GEMM formulation
 to read and to make fast. Notation of ``scratch.kernels.im2col``; x is always batched (N, C, H, W).
-With cols = im2col(x) (N*OH*OW, C*KH*KW), W2 = weight.reshape(Cout, C*KH*KW) and
-gy2 = gy moved to (N*OH*OW, Cout):
-    forward       y2 = cols @ W2.T + bias              -> y (N, Cout, OH, OW)
-    grad input    gx = col2im(gy2 @ W2)                (the transposed convolution of gy by W)
-    grad weight   gW = (gy2.T @ cols).reshape(weight.shape)
+
+The products run in the batch-last layout of ``im2col_batch_last``: xb = x moved to (C, H, W, N),
+cols = im2col_batch_last(xb) (C*KH*KW, OH*OW*N), W2 = weight.reshape(Cout, C*KH*KW) and
+gy2 = gy moved to (Cout*OH*OW, N), read as (Cout, OH*OW*N):
+    forward       y2 = W2 @ cols + bias[:, None]        (Cout, OH*OW*N) -> y (N, Cout, OH, OW)
+    grad input    gx = col2im_batch_last(W2.T @ gy2)   (the transposed convolution of gy by W)
+    grad weight   gW = (gy2 @ cols.T).reshape(weight.shape)
+Each product is one large matrix multiplication (BLAS's GEMM), which is where the time should go.
+What surrounds them: moving the batch axis last and back (``batch_last``, ``batch_first``: one
+transpose of an activation-sized array each) and the copies of im2col and col2im.
+
+Memory: cols holds KH*KW copies of the input. When it would exceed ``MAX_COLS_BYTES`` (256 MiB by
+default; set it, or use ``cols_memory_cap``), the batch is processed in chunks and the forward keeps
+no cols for the backward, which remakes them chunk by chunk.
 """
 
-from scratch.kernels.im2col import col2im, conv_output_size, im2col
+import contextlib
+
+from scratch.kernels.backend import get_array_module
+from scratch.kernels.im2col import col2im_batch_last, conv_output_size, im2col_batch_last
+
+MAX_COLS_BYTES = 256 * 2**20
+
+
+@contextlib.contextmanager
+def cols_memory_cap(nbytes: int):
+    """Temporarily set ``MAX_COLS_BYTES``, the largest im2col buffer made at once."""
+    global MAX_COLS_BYTES
+    previous, MAX_COLS_BYTES = MAX_COLS_BYTES, int(nbytes)
+    try:
+        yield
+    finally:
+        MAX_COLS_BYTES = previous
+
+
+def batch_last(a):
+    """(N, C, H, W) -> (C, H, W, N), contiguous: the transpose of a (N, C*H*W) matrix."""
+    xp = get_array_module(a)
+    return xp.ascontiguousarray(a.reshape(a.shape[0], -1).T).reshape(*a.shape[1:], a.shape[0])
+
+
+def batch_first(ab):
+    """(C, H, W, N) -> (N, C, H, W), contiguous: the inverse of ``batch_last``."""
+    xp = get_array_module(ab)
+    return xp.ascontiguousarray(ab.reshape(-1, ab.shape[-1]).T).reshape(ab.shape[-1], *ab.shape[:-1])
+
+
+def batch_chunks(x_shape, kernel_size, stride, padding, itemsize) -> list[slice]:
+    """Slices of the batch whose im2col buffers each fit in ``MAX_COLS_BYTES`` (at least one image each)."""
+    N, C, H, W = x_shape
+    (KH, KW), (SH, SW), (PH, PW) = kernel_size, stride, padding
+    per_image = C * KH * KW * conv_output_size(H, KH, SH, PH) * conv_output_size(W, KW, SW, PW) * itemsize
+    step = max(1, min(N, MAX_COLS_BYTES // max(per_image, 1)))
+    return [slice(start, min(start + step, N)) for start in range(0, N, step)]
 
 
 def conv2d_forward(x, weight, bias, stride, padding):
-    """y (N, Cout, OH, OW), and cols, which the weight's gradient reuses."""
+    """y (N, Cout, OH, OW), and cols for the weight's gradient (None when the batch was chunked)."""
+    xp = get_array_module(x)
     N, _, H, W = x.shape
     Cout, _, KH, KW = weight.shape
     OH, OW = conv_output_size(H, KH, stride[0], padding[0]), conv_output_size(W, KW, stride[1], padding[1])
-    cols = im2col(x, (KH, KW), stride, padding)
-    y2 = cols @ weight.reshape(Cout, -1).T
-    if bias is not None:
-        y2 += bias
-    return y2.reshape(N, OH, OW, Cout).transpose(0, 3, 1, 2), cols
-
-
-def rows(gy):
-    """gy (N, Cout, OH, OW) -> gy2 (N*OH*OW, Cout), the layout of y2."""
-    return gy.transpose(0, 2, 3, 1).reshape(-1, gy.shape[1])
+    W2 = weight.reshape(Cout, -1)
+    chunks = batch_chunks(x.shape, (KH, KW), stride, padding, x.itemsize)
+    y = xp.empty((N, Cout, OH, OW), dtype=x.dtype) if len(chunks) > 1 else None
+    for chunk in chunks:
+        cols = im2col_batch_last(batch_last(x[chunk]), (KH, KW), stride, padding)
+        y2 = W2 @ cols
+        if bias is not None:
+            y2 += bias[:, None]
+        y_chunk = batch_first(y2.reshape(Cout, OH, OW, -1))
+        if y is None:
+            return y_chunk, cols
+        y[chunk] = y_chunk
+    return y, None
 
 
 def conv2d_grad_input(gy, weight, x_shape, stride, padding):
-    """gx = col2im(gy2 @ W2), of shape ``x_shape``."""
+    """gx = col2im_batch_last(W2.T @ gy2), of shape ``x_shape``."""
+    xp = get_array_module(gy)
+    Cout, C, KH, KW = weight.shape
+    W2t = weight.reshape(Cout, -1).T
+    chunks = batch_chunks(x_shape, (KH, KW), stride, padding, gy.itemsize)
+    gx = xp.empty(x_shape, dtype=gy.dtype) if len(chunks) > 1 else None
+    for chunk in chunks:
+        gy_chunk = gy[chunk]
+        gy2 = batch_last(gy_chunk).reshape(Cout, -1)
+        gxb = col2im_batch_last(W2t @ gy2, (C, *x_shape[2:], gy_chunk.shape[0]), (KH, KW), stride, padding)
+        if gx is None:
+            return batch_first(gxb)
+        gx[chunk] = batch_first(gxb)
+    return gx
+
+
+def conv2d_grad_weight(gy, x, kernel_size, stride, padding, cols=None):
+    """gW = gy2 @ cols.T, of shape (Cout, C, KH, KW); ``cols`` from the forward, or remade from x."""
+    Cout, C = gy.shape[1], x.shape[1]
+    if cols is not None:
+        return (batch_last(gy).reshape(Cout, -1) @ cols.T).reshape(Cout, C, *kernel_size)
+    gW2 = None
+    for chunk in batch_chunks(x.shape, kernel_size, stride, padding, x.itemsize):
+        cols = im2col_batch_last(batch_last(x[chunk]), kernel_size, stride, padding)
+        term = batch_last(gy[chunk]).reshape(Cout, -1) @ cols.T
+        if gW2 is None:
+            gW2 = term
+        else:
+            gW2 += term
+    return gW2.reshape(Cout, C, *kernel_size)
+
+
+# -- the textbook twin: one window at a time ----------------------------------------------------------
+
+
+def conv2d_forward_naive(x, weight, bias, stride, padding):
+    """Slow twin of ``conv2d_forward``: y[n, :, oh, ow] = W2 @ window(n, oh, ow) + bias, window by window."""
+    xp = get_array_module(x)
+    N, _, H, W = x.shape
     Cout, _, KH, KW = weight.shape
-    return col2im(rows(gy) @ weight.reshape(Cout, -1), x_shape, (KH, KW), stride, padding)
+    (SH, SW), (PH, PW) = stride, padding
+    OH, OW = conv_output_size(H, KH, SH, PH), conv_output_size(W, KW, SW, PW)
+    padded = xp.pad(x, ((0, 0), (0, 0), (PH, PH), (PW, PW)))
+    W2 = weight.reshape(Cout, -1)
+    y = xp.empty((N, Cout, OH, OW), dtype=x.dtype)
+    for n in range(N):
+        for oh in range(OH):
+            for ow in range(OW):
+                window = padded[n, :, oh * SH : oh * SH + KH, ow * SW : ow * SW + KW]
+                y[n, :, oh, ow] = W2 @ window.reshape(-1) + (0 if bias is None else bias)
+    return y
 
 
-def conv2d_grad_weight(gy, cols, weight_shape):
-    """gW = gy2.T @ cols, of shape ``weight_shape`` (Cout, C, KH, KW)."""
-    return (rows(gy).T @ cols).reshape(weight_shape)
+def conv2d_backward_naive(gy, x, weight, stride, padding):
+    """Slow twin of the backward: (dx, dW, db), each window's share added in turn.
+
+    dW += outer(gy[n, :, oh, ow], window);  dwindow += (W2.T @ gy[n, :, oh, ow]) reshaped to (C, KH, KW).
+    NOTE: ``+=`` on the padded dx: overlapping windows add up, as in col2im.
+    """
+    xp = get_array_module(x)
+    N, C, H, W = x.shape
+    Cout, _, KH, KW = weight.shape
+    (SH, SW), (PH, PW) = stride, padding
+    padded = xp.pad(x, ((0, 0), (0, 0), (PH, PH), (PW, PW)))
+    W2 = weight.reshape(Cout, -1)
+    dpadded, dW2 = xp.zeros_like(padded), xp.zeros_like(W2)
+    for n in range(N):
+        for oh in range(gy.shape[2]):
+            for ow in range(gy.shape[3]):
+                rows, columns = slice(oh * SH, oh * SH + KH), slice(ow * SW, ow * SW + KW)
+                g = gy[n, :, oh, ow]
+                dW2 += xp.outer(g, padded[n, :, rows, columns].reshape(-1))
+                dpadded[n, :, rows, columns] += (W2.T @ g).reshape(C, KH, KW)
+    return dpadded[:, :, PH : PH + H, PW : PW + W], dW2.reshape(weight.shape), gy.sum(axis=(0, 2, 3))

@@ -11,9 +11,19 @@ Notation (used the same way in every layer, test and doc):
 ``col2im`` is its adjoint (the transpose of the same linear map): it adds every row back into the
 window it came from, so where windows overlap the contributions accumulate:
     <im2col(x), cols> == <x, col2im(cols)>   for every x and cols.
+That row layout is the textbook one; max-pooling uses it.
 
-Both take the array module from their input (NumPy or CuPy). The ``*_loops`` twins at the bottom
-compute the same thing with plain Python loops; they are slow on purpose and exist for the tests.
+The convolution uses a second layout, the one its matrix products want (``scratch.kernels.conv``):
+each window becomes a column, and the batch index is the fastest-moving one,
+    xb (C, H, W, N)  ->  cols (C*KH*KW, OH*OW*N),
+    cols[(c, kh, kw), (oh, ow, n)] = xb_padded[c, oh*SH + kh, ow*SW + kw, n].
+With the batch last, a window's column for one (c, kh, kw) is copied in runs of OW*N consecutive
+numbers (stride 1) instead of runs of KW = 3, and col2im's additions run over whole rows: the copies
+go at memory speed. ``im2col_batch_last`` and ``col2im_batch_last`` are that pair.
+
+All take the array module from their input (NumPy or CuPy). The ``*_loops`` twins and
+``col2im_add_at`` at the bottom compute the same things the slow, textbook way; they exist for the
+tests and the benchmarks.
 """
 
 from scratch.kernels.backend import get_array_module
@@ -61,6 +71,63 @@ def col2im(cols, x_shape, kernel_size, stride, padding):
     for kh in range(KH):
         for kw in range(KW):
             padded[:, :, kh : kh + SH * OH : SH, kw : kw + SW * OW : SW] += blocks[:, :, kh, kw]
+    return padded[:, :, PH : PH + H, PW : PW + W]
+
+
+def im2col_batch_last(xb, kernel_size, stride, padding):
+    """Unfold windows into columns, batch last: xb (C, H, W, N) -> cols (C*KH*KW, OH*OW*N)."""
+    xp = get_array_module(xb)
+    (KH, KW), (SH, SW), (PH, PW) = kernel_size, stride, padding
+    C, H, W, N = xb.shape
+    OH, OW = conv_output_size(H, KH, SH, PH), conv_output_size(W, KW, SW, PW)
+    if PH or PW:
+        padded = xp.zeros((C, H + 2 * PH, W + 2 * PW, N), dtype=xb.dtype)
+        padded[:, PH : PH + H, PW : PW + W] = xb
+        xb = padded
+    xb = xp.ascontiguousarray(xb)
+    sC, sH, sW, sN = xb.strides
+    # A view (C, KH, KW, OH, OW, N) of the padded input; with SW = 1 its last two axes are one run.
+    windows = xp.lib.stride_tricks.as_strided(
+        xb, shape=(C, KH, KW, OH, OW, N), strides=(sC, sH, sW, sH * SH, sW * SW, sN)
+    )
+    return windows.reshape(C * KH * KW, OH * OW * N)
+
+
+def col2im_batch_last(cols, xb_shape, kernel_size, stride, padding):
+    """Fold columns back, summing overlaps: cols (C*KH*KW, OH*OW*N) -> xb (C, H, W, N).
+
+    NOTE: as in ``col2im``, ``+=`` makes overlapping windows add up. Each of the KH*KW additions
+    covers a (C, OH, OW, N) block whose rows are contiguous in both arrays when the stride is 1.
+    """
+    xp = get_array_module(cols)
+    (KH, KW), (SH, SW), (PH, PW) = kernel_size, stride, padding
+    C, H, W, N = xb_shape
+    OH, OW = conv_output_size(H, KH, SH, PH), conv_output_size(W, KW, SW, PW)
+    blocks = cols.reshape(C, KH, KW, OH, OW, N)
+    padded = xp.zeros((C, H + 2 * PH, W + 2 * PW, N), dtype=cols.dtype)
+    for kh in range(KH):
+        for kw in range(KW):
+            padded[:, kh : kh + SH * OH : SH, kw : kw + SW * OW : SW] += blocks[:, kh, kw]
+    return padded[:, PH : PH + H, PW : PW + W]
+
+
+def col2im_add_at(cols, x_shape, kernel_size, stride, padding):
+    """Textbook twin of ``col2im`` (row layout): one ``np.add.at`` scatter with fancy indices.
+
+    ``add.at`` is the unbuffered ``+=`` that sums repeated indices correctly, and it is the way most
+    course notes write col2im. It is also 5 to 10 times slower than the loop over kernel offsets in
+    ``col2im``, which the benchmark report shows.
+    """
+    xp = get_array_module(cols)
+    (KH, KW), (SH, SW), (PH, PW) = kernel_size, stride, padding
+    N, C, H, W = x_shape
+    OH, OW = conv_output_size(H, KH, SH, PH), conv_output_size(W, KW, SW, PW)
+    # The padded-image coordinates of every entry of cols, broadcast to (N*OH*OW, C*KH*KW).
+    c = xp.repeat(xp.arange(C), KH * KW)[None, :]
+    h = xp.tile(xp.repeat(xp.arange(KH), KW), C)[None, :] + SH * xp.repeat(xp.arange(OH), OW)[:, None]
+    w = xp.tile(xp.arange(KW), C * KH)[None, :] + SW * xp.tile(xp.arange(OW), OH)[:, None]
+    padded = xp.zeros((N, C, H + 2 * PH, W + 2 * PW), dtype=cols.dtype)
+    xp.add.at(padded, (xp.arange(N)[:, None, None], c, h, w), cols.reshape(N, OH * OW, C * KH * KW))
     return padded[:, :, PH : PH + H, PW : PW + W]
 
 

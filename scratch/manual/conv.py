@@ -14,10 +14,11 @@ class Conv2d(Module):
     Shapes (notation of ``scratch.kernels.im2col``):
         x (N, C, H, W) or unbatched (C, H, W); weight (Cout, C, KH, KW); bias (Cout,)
         out (N, Cout, OH, OW),  OH = (H + 2*PH - KH) // SH + 1,  OW = (W + 2*PW - KW) // SW + 1
-    As matrices, with cols = im2col(x) (N*OH*OW, C*KH*KW) and W2 = weight.reshape(Cout, C*KH*KW)
-    (the array code is in ``scratch.kernels.conv``, shared with the autograd conv2d):
-        forward   out2 = cols @ W2.T + bias                 (N*OH*OW, Cout)
-        backward  dW2 = dout2.T @ cols;  dbias = dout2.sum(0);  dx = col2im(dout2 @ W2)
+    As matrices, with cols = im2col(x) (C*KH*KW, OH*OW*N), one column per window, and
+    W2 = weight.reshape(Cout, C*KH*KW) (the array code is in ``scratch.kernels.conv``, shared with
+    the autograd conv2d):
+        forward   out2 = W2 @ cols + bias[:, None]          (Cout, OH*OW*N)
+        backward  dW2 = dout2 @ cols.T;  dbias = dout2.sum(1);  dx = col2im(W2.T @ dout2)
     """
 
     def __init__(
@@ -47,19 +48,20 @@ class Conv2d(Module):
         if unbatched:
             x = x[None]
         out, cols = conv2d_forward(x, self.params["weight"], self.params.get("bias"), self.stride, self.padding)
-        self.cache = (x.shape, cols, unbatched)
+        # NOTE: cols is None when the batch was too large to unfold at once; backward remakes it from x.
+        self.cache = (x, cols, unbatched)
         return out[0] if unbatched else out
 
     def backward(self, dout):
-        x_shape, cols, unbatched = self.saved()
+        x, cols, unbatched = self.saved()
         dout = np.asarray(dout).astype(self.dtype, copy=False)
         if unbatched:
             dout = dout[None]
         weight = self.params["weight"]
-        self.accumulate_grad("weight", conv2d_grad_weight(dout, cols, weight.shape))
+        self.accumulate_grad("weight", conv2d_grad_weight(dout, x, self.kernel_size, self.stride, self.padding, cols))
         if "bias" in self.params:
             self.accumulate_grad("bias", dout.sum(axis=(0, 2, 3)))
-        dx = conv2d_grad_input(dout, weight, x_shape, self.stride, self.padding)
+        dx = conv2d_grad_input(dout, weight, x.shape, self.stride, self.padding)
         return dx[0] if unbatched else dx
 
     def extra_repr(self) -> str:

@@ -83,10 +83,15 @@ def fold(cols, x_shape, kernel_size, stride, padding, *, accumulate=True, use_st
 
 
 class Conv2dTemplate(manual.Conv2d):
-    """Conv2d's backward as three steps: the weight's gradient, the bias's, and the fold back to dx."""
+    """Conv2d's backward as three steps: the weight's gradient, the bias's, and the fold back to dx.
+
+    Written in the textbook row layout (cols (N*OH*OW, C*KH*KW)), where the classic bugs are easiest
+    to read; scratch.manual's own backward runs the same products in the batch-last layout.
+    """
 
     def backward(self, dout):
-        x_shape, cols, unbatched = self.saved()
+        x, _, unbatched = self.saved()
+        x_shape, cols = x.shape, im2col(x, self.kernel_size, self.stride, self.padding)
         dout = np.asarray(dout).astype(self.dtype, copy=False)
         if unbatched:
             dout = dout[None]

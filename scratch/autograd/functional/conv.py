@@ -9,15 +9,14 @@ Notation of ``scratch.kernels.im2col``.
 from scratch.autograd.engine import Function, as_tensor
 from scratch.autograd.ops import reshape
 from scratch.kernels.conv import conv2d_forward, conv2d_grad_input, conv2d_grad_weight
-from scratch.kernels.im2col import im2col
 from scratch.validation import check_bias, check_conv_input, check_floating, conv_window
 
 
 class Conv2d(Function):
     """y = conv2d(x, W) + b:  x (N, C, H, W), W (Cout, C, KH, KW), b (Cout,) -> y (N, Cout, OH, OW).
 
-    gx = Conv2dGradInput(gy, W)     = col2im(gy2 @ W2)
-    gW = Conv2dGradWeight(x, gy)    = gy2.T @ im2col(x)
+    gx = Conv2dGradInput(gy, W)     = col2im(W2.T @ gy2)
+    gW = Conv2dGradWeight(x, gy)    = gy2 @ im2col(x).T
     gb = gy.sum over N, OH, OW
     """
 
@@ -40,7 +39,7 @@ class Conv2d(Function):
 
 
 class Conv2dGradInput(Function):
-    """gx = col2im(gy2 @ W2), the transposed convolution of gy by W (shape x_shape).
+    """gx = col2im(W2.T @ gy2), the transposed convolution of gy by W (shape x_shape).
 
     Linear in gy and in W:  g(gy) = conv2d(ggx, W),  g(W) = Conv2dGradWeight(ggx, gy).
     """
@@ -58,10 +57,11 @@ class Conv2dGradInput(Function):
 
 
 class Conv2dGradWeight(Function):
-    """gW = gy2.T @ im2col(x), reshaped to (Cout, C, KH, KW).
+    """gW = gy2 @ im2col(x).T, reshaped to (Cout, C, KH, KW).
 
     Linear in x and in gy:  g(x) = Conv2dGradInput(gy, ggW),  g(gy) = conv2d(x, ggW).
-    ``cols`` is im2col(x) when the forward already made it (the first backward); else it is remade.
+    ``cols`` is im2col(x) when the forward already made it (the first backward, unless the batch was
+    too large to keep it); else it is remade.
     NOTE: the kernel size is passed in: with a stride above 1, several kernel sizes give the same
     output size, so it cannot be recovered from the shapes of x and gy.
     """
@@ -70,9 +70,8 @@ class Conv2dGradWeight(Function):
         self.stride, self.padding, self.kernel_size, self.cols = stride, padding, tuple(kernel_size), cols
 
     def forward(self, x, gy):
-        cols = self.cols if self.cols is not None else im2col(x, self.kernel_size, self.stride, self.padding)
-        self.cols = None  # used once: im2col(x) can be large, and a second backward remakes it
-        return conv2d_grad_weight(gy, cols, (gy.shape[1], x.shape[1], *self.kernel_size))
+        cols, self.cols = self.cols, None  # used once: im2col(x) can be large, and a second backward remakes it
+        return conv2d_grad_weight(gy, x, self.kernel_size, self.stride, self.padding, cols)
 
     def backward(self, ggw):
         x, gy = self.inputs
