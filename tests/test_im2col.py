@@ -4,7 +4,15 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scratch.kernels.im2col import col2im, col2im_loops, im2col, im2col_loops
+from scratch.kernels.im2col import (
+    col2im,
+    col2im_add_at,
+    col2im_batch_last,
+    col2im_loops,
+    im2col,
+    im2col_batch_last,
+    im2col_loops,
+)
 from scratch.validation import as_pair
 from tests.strategies import SEEDS, conv_configs
 
@@ -62,3 +70,57 @@ def test_kernels_keep_the_dtype(dtype):
     cols = im2col(x, (2, 2), (1, 1), (1, 1))
     assert cols.dtype == dtype
     assert col2im(cols, x.shape, (2, 2), (1, 1), (1, 1)).dtype == dtype
+
+
+# -- the batch-last pair the convolution runs on, and the textbook np.add.at fold -------------------
+
+
+def to_rows(cols_batch_last, config):
+    """(C*KH*KW, OH*OW*N) -> the row layout (N*OH*OW, C*KH*KW), to compare with the loop twin."""
+    N, C = config.shape[:2]
+    return (
+        cols_batch_last.reshape(C * int(np.prod(geometry(config)[0])), -1, N)
+        .transpose(2, 1, 0)
+        .reshape(-1, cols_batch_last.shape[0])
+    )
+
+
+@given(config=conv_configs(), seed=SEEDS)
+def test_im2col_batch_last_holds_the_same_windows(config, seed):
+    x = np.random.default_rng(seed).standard_normal(config.shape)
+    cols = im2col_batch_last(np.moveaxis(x, 0, -1), *geometry(config))
+    np.testing.assert_array_equal(to_rows(cols, config), im2col_loops(x, *geometry(config)))
+
+
+@given(config=conv_configs(), seed=SEEDS)
+def test_col2im_batch_last_equals_the_loop_twin(config, seed):
+    """The same overlapping sums as ``col2im_loops``, in another order: rounding apart (see above)."""
+    rows = np.random.default_rng(seed).standard_normal(im2col(np.zeros(config.shape), *geometry(config)).shape)
+    N, C, H, W = config.shape
+    batch_last_cols = np.ascontiguousarray(rows.reshape(N, -1, rows.shape[1]).transpose(2, 1, 0)).reshape(
+        rows.shape[1], -1
+    )
+    got = col2im_batch_last(batch_last_cols, (C, H, W, N), *geometry(config))
+    want = col2im_loops(rows, config.shape, *geometry(config))
+    np.testing.assert_allclose(np.moveaxis(got, -1, 0), want, rtol=1e-13, atol=1e-14)
+
+
+@given(config=conv_configs(), seed=SEEDS)
+def test_col2im_batch_last_is_the_adjoint_of_im2col_batch_last(config, seed):
+    rng = np.random.default_rng(seed)
+    xb = np.moveaxis(rng.standard_normal(config.shape), 0, -1)
+    cols = im2col_batch_last(xb, *geometry(config))
+    c = rng.standard_normal(cols.shape)
+    lhs, rhs = np.sum(cols * c), np.sum(xb * col2im_batch_last(c, xb.shape, *geometry(config)))
+    assert np.isclose(lhs, rhs, rtol=1e-12, atol=1e-12), f"<im2col(x), c> = {lhs} but <x, col2im(c)> = {rhs}"
+
+
+@given(config=conv_configs(), seed=SEEDS)
+def test_col2im_add_at_equals_the_loop_twin(config, seed):
+    rows = np.random.default_rng(seed).standard_normal(im2col(np.zeros(config.shape), *geometry(config)).shape)
+    np.testing.assert_allclose(
+        col2im_add_at(rows, config.shape, *geometry(config)),
+        col2im_loops(rows, config.shape, *geometry(config)),
+        rtol=1e-13,
+        atol=1e-14,
+    )
