@@ -16,7 +16,7 @@ def record():
 
 
 def recorded_steps(root):
-    """Every Function reachable from ``root`` by following creator and inputs: (function, inputs, output).
+    """Every Function reachable from ``root`` via creator and inputs: (function, inputs, output).
 
     Newest first (largest generation first), the order in which backward visits them.
     """
@@ -24,7 +24,7 @@ def recorded_steps(root):
     while stack:
         out = stack.pop()
         f = out.creator
-        if f is None or id(f) in seen:  # a leaf, or a Function already found along another path
+        if f is None or id(f) in seen:  # a leaf, or a Function found along another path
             continue
         seen.add(id(f))
         steps.append((f, f.inputs, out))

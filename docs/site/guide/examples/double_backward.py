@@ -7,7 +7,7 @@ from scratch.autograd import Tensor
 
 
 def rosenbrock(p):
-    """f(x, y) = (1 - x)**2 + 100 (y - x**2)**2, for p = (x, y); works on our Tensors and on torch's."""
+    """f(x, y) = (1 - x)**2 + 100 (y - x**2)**2 at p = (x, y): our Tensors or torch's."""
     x, y = p[0], p[1]
     return (1 - x) ** 2 + 100 * (y - x * x) ** 2
 
@@ -15,7 +15,7 @@ def rosenbrock(p):
 def hessian_vector_product(f, point, v):
     """(gradient, H v) of f at ``point``: two backward passes, the first one recorded."""
     p = Tensor(np.array(point), requires_grad=True)
-    f(p).backward(create_graph=True)  # p.grad = the gradient g(p), as a Tensor with a graph of its own
+    f(p).backward(create_graph=True)  # p.grad = g(p), a Tensor with a graph of its own
     g = p.grad
     p.zero_grad()  # p.grad is about to receive the second derivative
     (g * Tensor(np.array(v))).sum().backward()  # d(g . v)/dp = H v, since v is a constant

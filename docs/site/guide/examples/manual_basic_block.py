@@ -12,7 +12,7 @@ from scratch.autograd.models.resnet import BasicBlock
 
 
 class ManualBasicBlock(manual.Module):
-    """The same block from hand-written layers: every layer object is used once, since it caches one forward."""
+    """The same block, hand-written: each layer object is used once (it caches one forward)."""
 
     def __init__(self, in_planes, planes, stride=1, *, dtype=np.float64):
         super().__init__()
@@ -21,7 +21,7 @@ class ManualBasicBlock(manual.Module):
         self.relu1 = manual.ReLU()
         self.conv2 = manual.Conv2d(planes, planes, 3, 1, 1, bias=False, dtype=dtype)
         self.bn2 = manual.BatchNorm2d(planes, dtype=dtype)
-        self.relu_out = manual.ReLU()  # a second ReLU object: relu1's cache must survive until backward
+        self.relu_out = manual.ReLU()  # a second ReLU: relu1's cache must live until backward
         self.downsample = None
         if stride != 1 or in_planes != planes:
             self.downsample = manual.Sequential(
@@ -30,8 +30,10 @@ class ManualBasicBlock(manual.Module):
             )
 
     def children(self):
-        layers = {"conv1": self.conv1, "bn1": self.bn1, "conv2": self.conv2, "bn2": self.bn2}
-        return layers if self.downsample is None else {**layers, "downsample": self.downsample}
+        layers = dict(conv1=self.conv1, bn1=self.bn1, conv2=self.conv2, bn2=self.bn2)
+        if self.downsample is not None:
+            layers["downsample"] = self.downsample
+        return layers
 
     def forward(self, x):
         out = self.relu1(self.bn1(self.conv1(x)))
@@ -41,14 +43,14 @@ class ManualBasicBlock(manual.Module):
 
     def backward(self, dout):
         d_sum = self.relu_out.backward(dout)  # d(loss)/d(out + shortcut)
-        # The sum hands the same gradient to both of its inputs: walk each branch back on its own ...
+        # The sum hands the same gradient to both inputs: walk each branch back on its own ...
         d_main = self.bn2.backward(d_sum)
         d_main = self.conv2.backward(d_main)
         d_main = self.relu1.backward(d_main)
         d_main = self.bn1.backward(d_main)
         d_main = self.conv1.backward(d_main)
         d_shortcut = d_sum if self.downsample is None else self.downsample.backward(d_sum)
-        # ... and x fed both branches, so its gradient is the sum of the two (forget this and it is wrong).
+        # ... and x fed both branches, so its gradient is the sum of the two.
         return d_main + d_shortcut
 
 
@@ -88,6 +90,6 @@ if __name__ == "__main__":
         gaps = compare(in_planes, planes, stride)
         worst = max(gaps, key=gaps.get)
         print(
-            f"BasicBlock({in_planes}, {planes}, stride={stride}): {len(gaps)} arrays compared, "
-            f"largest |manual - autograd| = {gaps[worst]:.1e} ({worst})"
+            f"BasicBlock({in_planes}, {planes}, stride={stride}): {len(gaps)} arrays, "
+            f"largest |manual - autograd| {gaps[worst]:.1e} ({worst})"
         )

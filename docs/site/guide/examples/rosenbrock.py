@@ -30,7 +30,7 @@ def rosenbrock_grad(p):
 
 
 class Point:
-    """The smallest parameter an optimizer accepts: ``.data`` (updated in place) and ``.grad``."""
+    """The least an optimizer accepts: ``.data`` (updated in place) and ``.grad``."""
 
     def __init__(self, xy):
         self.data = np.array(xy, dtype=np.float64)
@@ -50,7 +50,7 @@ def run_scratch(name, kwargs, steps=STEPS):
 
 
 def run_torch(name, kwargs, steps=STEPS):
-    """The path (steps + 1, 2) of the torch.optim optimizer of the same name and settings."""
+    """The path (steps + 1, 2) of the torch.optim optimizer of that name and settings."""
     p = torch.tensor(START, dtype=torch.float64, requires_grad=True)
     opt = getattr(torch.optim, name)([p], **kwargs)
     path = [p.detach().numpy().copy()]
