@@ -37,6 +37,7 @@ html_title = "scratch-parity: layers three ways"
 
 # -- API reference (autodoc) -----------------------------------------------------------------------
 autodoc_member_order = "bysource"
+autodoc_preserve_defaults = True  # signatures show ``dtype=np.float32`` as written, not its repr
 # Methods without a docstring of their own are left out rather than showing their base's, which for
 # the torch twins would be torch's documentation, written for torch's own site.
 autodoc_inherit_docstrings = False

@@ -6,9 +6,11 @@ read as reST markup, and an indented formula after a sentence as a definition li
 turns every indented run into a literal block (so the formulas keep their alignment) and escapes
 the markup characters in the prose around them; ````double backticks```` keep meaning code. It also
 shows a class's public ancestry in "Bases:" (a private base such as ``_BatchNorm`` is replaced by its
-own bases), so every base named there has a page to link to.
+own bases), so every base named there has a page to link to, and appends such a base's docstring to
+the class's, where it would otherwise be lost (``_BatchNorm`` holds batch norm's formulas).
 """
 
+import inspect
 import re
 
 CODE_SPAN = re.compile(r"(``.+?``)")
@@ -45,17 +47,27 @@ def plain_to_rest(lines: list[str]) -> list[str]:
     return out
 
 
+def private(cls, packages) -> bool:
+    """A class of this project whose name says it is not part of the API."""
+    return cls.__name__.startswith("_") and cls.__module__.split(".")[0] in packages
+
+
 def process_docstring(app, what, name, obj, options, lines) -> None:
-    if name.split(".")[0] in app.config.plain_docstring_packages:
-        lines[:] = plain_to_rest(lines)
+    packages = app.config.plain_docstring_packages
+    if name.split(".")[0] not in packages:
+        return
+    if what == "class":
+        for base in obj.__mro__[1:]:
+            if private(base, packages) and base.__doc__:
+                lines += ["", f"From its base ``{base.__name__}``:", "", *inspect.cleandoc(base.__doc__).splitlines()]
+    lines[:] = plain_to_rest(lines)
 
 
 def public_bases(app, name, obj, options, bases) -> None:
     i = 0
     while i < len(bases):
-        base = bases[i]
-        if base.__name__.startswith("_") and base.__module__.split(".")[0] in app.config.plain_docstring_packages:
-            bases[i : i + 1] = list(base.__bases__)
+        if private(bases[i], app.config.plain_docstring_packages):
+            bases[i : i + 1] = list(bases[i].__bases__)
         else:
             i += 1
 

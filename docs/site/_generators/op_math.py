@@ -18,7 +18,7 @@ $\bar x = \bar y \odot f'(x)$.
 
 _BATCHNORM = r"""
 **Forward.** For each channel $c$ (axis 1) the statistics run over the $n$ values of that channel
-in the batch, {where}:
+in the batch ({where}):
 
 $$
 \begin{{aligned}}
@@ -45,7 +45,11 @@ $\partial s / \partial x_i = (x_i - \mu) / (n s) = \hat x_i / n$ (because $\sum_
 $$
 \frac{{\partial \hat x_j}}{{\partial x_i}}
 = \frac{{1}}{{s}} \left( \delta_{{ij}} - \frac{{1}}{{n}} - \frac{{\hat x_i \hat x_j}}{{n}} \right)
-\quad\Longrightarrow\quad
+$$
+
+and summing over every $\hat x_j$ that $x_i$ touches:
+
+$$
 \bar x_i = \sum_j \bar{{\hat x}}_j \frac{{\partial \hat x_j}}{{\partial x_i}}
 = \frac{{1}}{{n s}} \Big( n\, \bar{{\hat x}}_i - \sum_j \bar{{\hat x}}_j
 - \hat x_i \sum_j \bar{{\hat x}}_j \hat x_j \Big)
@@ -181,7 +185,7 @@ so $y$ is (N, Cout, OH, OW) with $OH = \lfloor (H + 2 PH - KH) / SH \rfloor + 1$
 $OW = \lfloor (W + 2 PW - KW) / SW \rfloor + 1$.
 
 **As a matrix product.** `im2col` copies every KH × KW window into one column:
-$X_c = \operatorname{im2col}(x)$ is (C·KH·KW, OH·OW·N), with rows indexed by $(c, k_h, k_w)$ and
+$X_c = \text{im2col}(x)$ is (C·KH·KW, OH·OW·N), with rows indexed by $(c, k_h, k_w)$ and
 columns by the output position $(i, j, n)$ (the code keeps the batch index fastest, which makes the
 copies run at memory speed). With $W_2$ = `weight.reshape(Cout, C*KH*KW)`, the convolution is one
 matrix product, a Linear layer applied to every window at once:
@@ -196,15 +200,17 @@ $$
 with $\bar Y_2$ = $\bar y$ laid out like $Y_2$:
 
 $$
-\bar W_2 = \bar Y_2 X_c^\top \;\; (\mathrm{Cout},\ C \cdot KH \cdot KW), \qquad
-\bar b = \textstyle\sum_{\text{columns}} \bar Y_2 \;\; (\mathrm{Cout}), \qquad
-\bar X_c = W_2^\top \bar Y_2 \;\; (C \cdot KH \cdot KW,\ OH \cdot OW \cdot N)
+\begin{aligned}
+\bar W_2 &= \bar Y_2 X_c^\top && (\mathrm{Cout},\ C \cdot KH \cdot KW) \\
+\bar b &= \textstyle\sum_{\text{columns}} \bar Y_2 && (\mathrm{Cout}) \\
+\bar X_c &= W_2^\top \bar Y_2 && (C \cdot KH \cdot KW,\ OH \cdot OW \cdot N)
+\end{aligned}
 $$
 
 and $X_c$ depends linearly on $x$, so the last step is the adjoint (transpose) of im2col:
 
 $$
-\bar x = \operatorname{im2col}^\top(\bar X_c) = \operatorname{col2im}(\bar X_c)
+\bar x = \text{im2col}^\top(\bar X_c) = \text{col2im}(\bar X_c)
 $$
 
 `col2im` adds each column back into the window it came from; where windows overlap (stride smaller
@@ -239,11 +245,9 @@ above). At a tie the function has no derivative; the first maximum gets the grad
 torch's CPU kernel.
 """,
     "BatchNorm1d": _BATCHNORM.format(
-        where="for $x$ (N, C) ($n = N$) or (N, C, L) ($n = N \\cdot L$); $y$ has $x$'s shape"
+        where="$x$ is (N, C) with $n = N$, or (N, C, L) with $n = N \\cdot L$; $y$ has $x$'s shape"
     ),
-    "BatchNorm2d": _BATCHNORM.format(
-        where="for $x$ (N, C, H, W), over $n = N \\cdot H \\cdot W$ values; $y$ is (N, C, H, W)"
-    ),
+    "BatchNorm2d": _BATCHNORM.format(where="$x$ is (N, C, H, W) and $n = N \\cdot H \\cdot W$; $y$ has $x$'s shape"),
     "Dropout": r"""
 **Forward.** Inverted dropout, for $x$ of any shape and drop probability $p$:
 
@@ -288,9 +292,11 @@ integer targets $t$ (N,) in $[0, C)$. Softmax, then the negative log-likelihood 
 class:
 
 $$
-p_{nc} = \frac{e^{z_{nc}}}{\sum_{c'} e^{z_{nc'}}}, \qquad
-\ell_n = -\log p_{n t_n} = \log \sum_{c} e^{z_{nc}} - z_{n t_n}, \qquad
-L = \frac{1}{N} \sum_n \ell_n \qquad (\text{reduction 'mean'})
+\begin{aligned}
+p_{nc} &= \frac{e^{z_{nc}}}{\sum_{c'} e^{z_{nc'}}} \\
+\ell_n &= -\log p_{n t_n} = \log \sum_{c} e^{z_{nc}} - z_{n t_n} \\
+L &= \frac{1}{N} \sum_n \ell_n && \text{(reduction 'mean')}
+\end{aligned}
 $$
 
 The log-sum-exp is shifted by $m_n = \max_c z_{nc}$:
@@ -315,13 +321,16 @@ $s = \sigma(x)$ and $\gamma \ge 0$ (Lin et al., 2017, as torchvision computes it
 
 $$
 \begin{aligned}
-\mathrm{ce} &= -\big(t \log s + (1 - t) \log(1 - s)\big)
-&& \text{binary cross-entropy; } \log s = \log\sigma(x),\ \log(1 - s) = \log\sigma(-x) \\
-q &= 1 - p_t = s\,(1 - t) + (1 - s)\, t && \text{how wrong the prediction is} \\
-\alpha_t &= \alpha\, t + (1 - \alpha)(1 - t) && (\alpha_t = 1 \text{ when } \alpha < 0) \\
+\mathrm{ce} &= -\big(t \log s + (1 - t) \log(1 - s)\big) \\
+q &= 1 - p_t = s\,(1 - t) + (1 - s)\, t \\
+\alpha_t &= \alpha\, t + (1 - \alpha)(1 - t) \\
 \ell &= \alpha_t \cdot \mathrm{ce} \cdot q^{\gamma}
 \end{aligned}
 $$
+
+$\mathrm{ce}$ is the binary cross-entropy, computed with $\log s = \log\sigma(x)$ and
+$\log(1 - s) = \log\sigma(-x)$; $q$ measures how wrong the prediction is; $\alpha_t$ weighs the
+two classes ($\alpha_t = 1$ when $\alpha < 0$).
 
 **Backward.** With $ds/dx = s(1 - s)$, $d \log s / dx = 1 - s$ and $d \log(1 - s) / dx = -s$:
 
@@ -344,12 +353,14 @@ the constant 1 and its derivative is 0, even where $q = 0$.
 **Forward.** A composition $y = f_K(\cdots f_2(f_1(x)))$; the registry tests this network:
 
 $$
+\begin{aligned}
 x\ (N, C, H, W)
-\xrightarrow{\text{Conv2d } 3\times 3,\ PH = PW = 1} (N, \text{hidden}, H, W)
-\xrightarrow{\text{BatchNorm2d, ReLU}} (N, \text{hidden}, H, W)
-\xrightarrow{\text{MaxPool2d}(2)} (N, \text{hidden}, OH, OW)
-\xrightarrow{\text{Flatten}} (N, \text{hidden} \cdot OH \cdot OW)
-\xrightarrow{\text{Linear}} (N, \text{out})
+&\xrightarrow{\text{Conv2d } 3\times 3,\ PH = PW = 1} (N, \text{hidden}, H, W) \\
+&\xrightarrow{\text{BatchNorm2d, ReLU}} (N, \text{hidden}, H, W)
+\xrightarrow{\text{MaxPool2d}(2)} (N, \text{hidden}, OH, OW) \\
+&\xrightarrow{\text{Flatten}} (N, \text{hidden} \cdot OH \cdot OW) \\
+&\xrightarrow{\text{Linear}} (N, \text{out})
+\end{aligned}
 $$
 
 **Backward.** With $x_0 = x$ and $x_k = f_k(x_{k-1})$, the chain rule multiplies the Jacobians in
