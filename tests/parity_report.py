@@ -8,6 +8,7 @@ DIR/zoo.md gets the matrix of planted bugs against the checks that caught them.
 """
 
 import json
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -202,7 +203,23 @@ def zoo_markdown(rows: list[dict]) -> str:
         for r in only_new:
             caught = [c for c, o in r["outcomes"].items() if o == "caught"]
             lines.append(f"- **{r['name']}** ({', '.join(caught) or 'nothing'}): {r['description']}")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", *mutation_score()]) + "\n"
+
+
+MUTATION_SNAPSHOT = Path(__file__).resolve().parents[1] / "docs" / "results" / "mutation.md"
+
+
+def mutation_score(snapshot: Path = MUTATION_SNAPSHOT) -> list[str]:
+    """The zoo's complement, a mutation tool's thousands of small mutants: the score from the committed snapshot."""
+    found = re.search(r"\*\*Score: (.+?)\*\* \((.+?)\)", snapshot.read_text()) if snapshot.exists() else None
+    where = "docs/results/mutation.md"
+    text = (
+        f"mutmut over scratch/manual and scratch/autograd: **{found[1]}** ({found[2]}), from the snapshot {where}, "
+        "which lists every surviving mutant and why it survives."
+        if found
+        else f"No mutation score recorded yet ({where} is missing)."
+    )
+    return ["## Mutation testing", "", text + " `make mutation` reruns mutmut and writes report/mutation.md."]
 
 
 def pytest_terminal_summary(terminalreporter, config):

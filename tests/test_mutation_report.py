@@ -89,3 +89,12 @@ def test_no_run_writes_the_report_and_fails_until_every_survivor_is_explained(mu
     monkeypatch.setitem(mutation.EXPLANATIONS, RELU + "2", ("return None", "Unreachable."))
     assert mutation.main(["--no-run", "--report", str(out), "--goal", "50"]) == 0
     assert mutation.main(["--no-run", "--report", str(out), "--goal", "70"]) == 1, "66.7% is under the goal"
+
+
+def test_the_zoo_report_quotes_the_score_of_the_snapshot(mutants, tmp_path):
+    from tests.parity_report import mutation_score
+
+    snapshot = tmp_path / "mutation.md"
+    snapshot.write_text(mutation.report(mutation.read_results(mutants), DIFFS, seconds=None, goal=90)[0])
+    assert "**66.7%** (4 of 6 mutants killed)" in "\n".join(mutation_score(snapshot))
+    assert "No mutation score recorded yet" in "\n".join(mutation_score(tmp_path / "missing.md"))
