@@ -32,9 +32,10 @@ def build(out: Path) -> tuple[int, str, float]:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory, worker_id) -> Path:
+def site(request, tmp_path_factory) -> Path:
     """The built site's directory; a failed build fails every test that needs it, with Sphinx's warnings."""
-    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    xdist_worker = hasattr(request.config, "workerinput")
+    shared = tmp_path_factory.getbasetemp().parent if xdist_worker else tmp_path_factory.getbasetemp()
     out, status_file = shared / "docs-site", shared / "docs-site.status"
     with open(shared / "docs-site.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -199,12 +199,18 @@ SOURCES = {
             TORCH_NATIVE.format(fn="torch.nn.functional.conv2d"),
         ),
         forward_kernels=(
-            code("scratch/kernels/conv.py", "conv2d_forward"),
-            code("scratch/kernels/im2col.py", "conv_output_size", "im2col"),
+            code("scratch/kernels/conv.py", "conv2d_forward", "batch_last", "batch_first"),
+            code("scratch/kernels/im2col.py", "im2col_batch_last"),
         ),
         backward_kernels=(
             code("scratch/kernels/conv.py", "conv2d_grad_weight", "conv2d_grad_input"),
-            code("scratch/kernels/im2col.py", "col2im"),
+            code("scratch/kernels/im2col.py", "col2im_batch_last"),
+        ),
+        extra=Part(
+            "The definition, one window at a time: the slow twins in `scratch/kernels/conv.py` that the tests "
+            "hold the fast kernels to. Each turn of the loops applies the formulas above to one output "
+            "position $(n, i, j)$:",
+            (code("scratch/kernels/conv.py", "conv2d_forward_naive", "conv2d_backward_naive"),),
         ),
     ),
     "MaxPool2d": OpSources(
