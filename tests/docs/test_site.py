@@ -147,6 +147,10 @@ def test_every_op_page_shows_its_code_math_parity_divergences_and_errors(site, s
         assert normalize(reason) in html.text, f"{spec.name}: divergence not shown: {reason}"
     for error in spec.errors:
         assert normalize(error.why) in html.text and error.error.__name__ in html.text, f"{spec.name}: {error.why}"
+    summary = op_pages.parse_tables((ROOT / "docs" / "results" / "parity.md").read_text(encoding="utf-8"))[0]
+    for row in summary.rows:
+        if row[0] == spec.name:
+            assert all(cell in html.text for cell in row[1:]), f"{spec.name}: its parity summary row is not shown"
 
 
 def test_the_conv2d_page_holds_the_backward_and_its_parity_rows(site):

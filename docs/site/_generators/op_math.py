@@ -138,9 +138,10 @@ y = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}
 \end{cases}
 $$
 
-so $\bar x = \bar y \odot y'(x)$. Writing the negative branch as $y + \lambda\alpha$ lets the
-autograd backward reuse $y$ and stay differentiable; the forward takes `expm1` of $\min(x, 0)$
-only, so no $e^{x}$ of a large positive $x$ is ever formed. At $x = 0$ the slope is the negative
+so $\bar x = \bar y \odot y'(x)$. The autograd backward writes the negative branch as
+$y + \lambda\alpha$, with $y$ recomputed by `selu(x)` inside the backward, so that the backward is a graph
+that can be differentiated again; the forward takes `expm1` of $\min(x, 0)$ only, so no $e^{x}$ of a
+large positive $x$ is ever formed. At $x = 0$ the slope is the negative
 branch's, $\lambda\alpha$, as in torch.
 """,
     "Linear": r"""

@@ -67,8 +67,9 @@ ACTIVATION_PLUMBING = (
     "then its own `f` and `df`."
 )
 TORCH_NATIVE = (
-    "torch's autograd differentiates `{fn}` with a derivative formula registered in its C++ core; the "
-    "parity table below compares those gradients with both scratch versions, and with finite differences."
+    "torch's autograd differentiates `{fn}` with the derivative formulas that its C++ core (ATen) registers "
+    "for the operators it runs; the parity table below compares those gradients with both scratch versions, "
+    "and with finite differences."
 )
 TORCH_COMPOSED = (
     "`{fn}` is written with torch ops; torch's autograd records them and applies each one's derivative, "
@@ -124,9 +125,9 @@ def batchnorm(name: str, layout: str) -> OpSources:
             (code(NN_LAYERS, "_BatchNorm.forward"), code("scratch/autograd/functional/batchnorm.py", "batch_norm")),
         ),
         autograd_backward=Part(
-            COMPOSED.format(fn="batch_norm") + " subtraction, the power $0.5$ (the square root), division and the "
-            "sum inside the means.",
-            (code(OPS, "Sub", "Pow", "Div", "Sum"),),
+            COMPOSED.format(fn="batch_norm") + " subtraction, the product that squares, the power $0.5$ (the "
+            "square root), division, and the sum inside each mean (a mean is a sum times 1/count).",
+            (code(OPS, "Sub", "Mul", "Pow", "Div", "Sum"),),
         ),
         torch=Torch(
             f"torch.nn.{name}",
@@ -390,8 +391,8 @@ SOURCES = {
             "cell = torch.nn.RNNCell(input_size, hidden_size)\nh_next = cell(x, h)\n"
             "h_next = reference.rnn_cell(x, h, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)",
             TORCH_NATIVE.format(fn="torch.nn.RNNCell")
-            + " `reference.rnn_cell` (the same step in torch ops, shown for its formula) is differentiated "
-            "by recording those ops.",
+            + " `reference.rnn_cell`, the same step written in torch ops to show its formula, is differentiated "
+            "by recording those ops, as scratch's autograd cell is.",
             twin=(code("reference/rnn.py", "rnn_cell"),),
         ),
         forward_kernels=(code("scratch/kernels/rnn.py", "rnn_cell_forward"),),
