@@ -47,7 +47,7 @@ nitpicky = True
 # intersphinx would resolve these against numpy's and torch's inventories, but the build is offline,
 # so the external types that annotations and signatures name are ignored, and only those.
 nitpick_ignore_regex = [
-    (r"py:.*", r"(numpy|np)(\..+)?"),
+    (r"py:.*", r"numpy(\..+)?"),
     (r"py:.*", r"torch(\..+)?"),
     (r"py:.*", r"collections\.abc\..+"),  # the standard library's types: no inventory either
 ]
