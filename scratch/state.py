@@ -2,12 +2,15 @@
 
 import numpy as np
 
+from scratch.kernels.backend import get_array_module, to_device
+
 
 def load_arrays(owner: str, own: dict, state_dict, strict: bool = True) -> None:
     """Copy ``state_dict``'s values into the arrays of ``own`` (key -> live array), in place.
 
     Each array keeps its dtype (a float32 layer stays float32) and its identity (views stay live).
-    Values may be anything array-like (NumPy arrays, or torch tensors moved with ``.numpy()``).
+    Values may be anything array-like (NumPy arrays, CuPy arrays, or torch tensors moved with
+    ``.numpy()``); each is copied into the live array on that array's own device.
     Raises ``RuntimeError`` naming missing or unexpected keys and shape mismatches, as torch does;
     nothing is copied unless every check passes.
     """
@@ -23,7 +26,7 @@ def load_arrays(owner: str, own: dict, state_dict, strict: bool = True) -> None:
     for key, target in own.items():
         if key not in given:
             continue
-        value = np.asarray(given[key])
+        value = to_device(given[key], np)
         if target.dtype.kind in "iu" and value.dtype.kind not in "iu":
             problems.append(f"{key} is a counter ({target.dtype}); refusing to truncate a {value.dtype} value.")
         if value.shape != target.shape:
@@ -35,4 +38,4 @@ def load_arrays(owner: str, own: dict, state_dict, strict: bool = True) -> None:
         raise RuntimeError(f"Error(s) in loading state_dict for {owner}:\n\t" + "\n\t".join(problems))
     for key, target in own.items():
         if key in given:
-            target[...] = np.asarray(given[key])
+            target[...] = to_device(given[key], get_array_module(target))

@@ -6,6 +6,8 @@ Messages follow torch's wording where torch has one, and shapes print as torch p
 
 import numpy as np
 
+from scratch.kernels.backend import is_array
+
 
 def fmt_shape(shape) -> str:
     """(2, 3, 5) -> '[2, 3, 5]', the way torch prints a size in its messages."""
@@ -31,8 +33,8 @@ def check_ndim(layer: str, x, ndims: tuple[int, ...], layout: str, error=Runtime
 
 def check_floating(layer: str, x, dtype=None) -> None:
     """Raise unless ``x`` is a floating array, of ``dtype`` when one is given (the layer's dtype)."""
-    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
-        kind = x.dtype if isinstance(x, np.ndarray) else type(x).__name__
+    if not is_array(x) or x.dtype.kind != "f":
+        kind = x.dtype if is_array(x) else type(x).__name__
         raise TypeError(f"{layer}: expected a floating-point ndarray input, got {kind}")
     if dtype is not None and x.dtype != dtype:
         raise RuntimeError(

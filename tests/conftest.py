@@ -4,7 +4,9 @@ Profiles: ``default`` (quick), ``ci`` (the same, derandomized: loaded when CI is
 ``thorough`` (many examples): ``HYPOTHESIS_PROFILE=thorough make test``.
 The implementations under test: by default the hand-written layers and the autograd engine, each
 checked against torch; ``pytest --impl=mypkg.layers [--contract=autograd]`` checks any module with
-the registry's class names instead.
+the registry's class names instead. ``--device=cupy`` runs the scratch implementations on the GPU
+(skipped, with the reason, where CuPy or a CUDA GPU is missing); ``--device=fake`` on the stand-in
+device of ``tests/fake_device.py``, which checks the same plumbing without a GPU.
 """
 
 import os
@@ -38,6 +40,32 @@ def pytest_addoption(parser):
         help="how --impl's layers give gradients: 'manual' (forward/backward(dout)) or 'autograd' "
         "(Tensors and out.backward)",
     )
+    parser.addoption(
+        "--device",
+        default="cpu",
+        choices=["cpu", "cupy", "fake"],
+        help="where the implementations under test compute: 'cpu' (NumPy), 'cupy' (a CUDA GPU through "
+        "CuPy), or 'fake' (a stand-in device that refuses silent host copies, for testing without a GPU)",
+    )
+
+
+def array_module(device: str):
+    """The array module behind ``--device``; skips the tests when that device is not here."""
+    if device == "cpu":
+        return np
+    if device == "fake":
+        from tests import fake_device
+
+        fake_device.register()
+        return fake_device.xp
+    try:
+        import cupy
+
+        if cupy.cuda.runtime.getDeviceCount() > 0:
+            return cupy
+    except Exception as e:  # no CuPy, no driver, or no device: all mean the same here
+        pytest.skip(f"--device=cupy: no usable CUDA GPU through CuPy here ({type(e).__name__}: {e})")
+    pytest.skip("--device=cupy: CuPy sees no CUDA GPU here")
 
 
 def implementations_under_test(config) -> dict[str, tuple[str, str]]:
@@ -55,7 +83,8 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture(scope="session")
 def impl(request):
-    return implementation(*implementations_under_test(request.config)[request.param])
+    xp = array_module(request.config.getoption("--device"))
+    return implementation(*implementations_under_test(request.config)[request.param], xp=xp)
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,10 @@ gradient comes out of it:
   - ``TorchContract``: torch modules, whose gradients come from ``out.backward(dout)``.
 A runner holds one built layer, its inputs, and ``arrays``: the live arrays of every differentiable
 input and parameter, so finite differences can nudge them in place.
+
+The scratch contracts take an array module ``xp``: with ``cupy`` (``pytest --device=cupy``) the layer
+and its inputs are moved to the GPU with ``.to(xp)``, the upstream gradient follows them there, and
+every result comes back to the host for the comparison with torch.
 """
 
 import functools
@@ -21,6 +25,7 @@ import torch
 
 import reference
 from scratch.autograd import Tensor, no_grad
+from scratch.kernels.backend import to_device
 from tests.registry import OpSpec
 from tests.sample import TORCH_DTYPES, Sample, build
 
@@ -66,9 +71,18 @@ class Contract:
 
     contract = ""
 
-    def __init__(self, module, label: str | None = None):
+    def __init__(self, module, label: str | None = None, xp=np):
         self.module = module
         self.label = label or module.__name__
+        self.xp = xp
+
+    def on_device(self, layer, inputs):
+        """The layer and its inputs moved to ``xp``'s device (nothing moves for NumPy)."""
+        if self.xp is np:
+            return layer, inputs
+        if not hasattr(layer, "to"):
+            raise TypeError(f"{self.label}.{type(layer).__name__} has no .to(xp): it cannot be moved to a device")
+        return layer.to(self.xp), [to_device(a, self.xp) for a in inputs]
 
     def provides(self, spec: OpSpec) -> bool:
         return spec.build is not None or hasattr(self.module, spec.name)
@@ -97,30 +111,32 @@ class ManualContract(Contract):
     contract = "manual"
 
     def runner(self, spec: OpSpec, sample: Sample) -> "ManualRunner":
-        return ManualRunner(spec, numpy_layer(spec, self.module, sample), [a.copy() for a in sample.inputs])
+        layer, inputs = self.on_device(numpy_layer(spec, self.module, sample), [a.copy() for a in sample.inputs])
+        return ManualRunner(spec, layer, inputs, self.xp)
 
 
 class ManualRunner:
-    def __init__(self, spec, layer, inputs):
-        self.layer, self.inputs = layer, inputs
+    def __init__(self, spec, layer, inputs, xp=np):
+        self.layer, self.inputs, self.xp = layer, inputs, xp
         self.input_names = input_names(spec)
         self.arrays = dict(zip(self.input_names, (inputs[i] for i in spec.differentiable), strict=True))
         self.arrays.update((name, p.data) for name, p in layer.named_parameters())
 
     @skip_if_not_implemented
     def forward(self) -> np.ndarray:
-        return np.asarray(self.layer.forward(*self.inputs))
+        return host(self.layer.forward(*self.inputs))
 
     def run(self, make_dout) -> Result:
         out = self.forward()
-        state = self.layer.state_dict()
+        state = host_dict(self.layer.state_dict())
         try:
-            dxs = self.layer.backward(make_dout(out.shape))  # dx, or a tuple: one per differentiable input
+            # dx, or a tuple: one per differentiable input
+            dxs = self.layer.backward(to_device(make_dout(out.shape), self.xp))
         except Exception as e:  # a starter kit's or a buggy backward: the forward can still be checked
             return Result(out, {}, state, backward_error=e)
         grads = dict(zip(self.input_names, dxs if isinstance(dxs, tuple) else (dxs,), strict=True))
         grads.update((name, p.grad) for name, p in self.layer.named_parameters())
-        return Result(out, grads, state)
+        return Result(out, host_dict(grads), state)
 
 
 class AutogradContract(Contract):
@@ -129,12 +145,13 @@ class AutogradContract(Contract):
     contract = "autograd"
 
     def runner(self, spec: OpSpec, sample: Sample) -> "AutogradRunner":
-        return AutogradRunner(spec, numpy_layer(spec, self.module, sample), [a.copy() for a in sample.inputs])
+        layer, inputs = self.on_device(numpy_layer(spec, self.module, sample), [a.copy() for a in sample.inputs])
+        return AutogradRunner(spec, layer, inputs, self.xp)
 
 
 class AutogradRunner:
-    def __init__(self, spec, layer, inputs):
-        self.layer, self.inputs = layer, inputs
+    def __init__(self, spec, layer, inputs, xp=np):
+        self.layer, self.inputs, self.xp = layer, inputs, xp
         # Tensors share the input arrays: finite differences nudge them in place.
         self.tensors = [Tensor(a, requires_grad=i in spec.differentiable) for i, a in enumerate(inputs)]
         self.input_names = input_names(spec)
@@ -145,20 +162,29 @@ class AutogradRunner:
     @skip_if_not_implemented
     def forward(self) -> np.ndarray:
         with no_grad():
-            return np.asarray(self.layer(*self.tensors).data)
+            return host(self.layer(*self.tensors).data)
 
     @skip_if_not_implemented
     def run(self, make_dout) -> Result:
         out = self.layer(*self.tensors)
-        state = self.layer.state_dict()
-        out.backward(Tensor(make_dout(out.shape)))
+        state = host_dict(self.layer.state_dict())
+        out.backward(Tensor(to_device(make_dout(out.shape), self.xp)))
         grads = {n: _grad_array(t) for n, t in zip(self.input_names, self.differentiable, strict=True)}
         grads.update((name, _grad_array(p)) for name, p in self.layer.named_parameters())
-        return Result(np.asarray(out.data), grads, state)
+        return Result(host(out.data), host_dict(grads), state)
 
 
 def _grad_array(t):
     return None if t.grad is None else t.grad.data
+
+
+def host(a):
+    """``a`` as a NumPy array (from a device, or a scalar), None as None."""
+    return None if a is None else np.asarray(to_device(a, np))
+
+
+def host_dict(arrays: dict) -> dict:
+    return {k: host(v) for k, v in arrays.items()}
 
 
 class TorchContract(Contract):
@@ -205,12 +231,12 @@ def _numpy_or_none(t):
     return None if t is None else t.numpy()
 
 
-def implementation(path: str = "scratch.manual", contract: str = "manual"):
-    """An implementation by import path and contract: ``implementation("mypkg.layers")``."""
+def implementation(path: str = "scratch.manual", contract: str = "manual", xp=np):
+    """An implementation by import path and contract: ``implementation("mypkg.layers")``; ``xp`` its device."""
     contracts = {"manual": ManualContract, "autograd": AutogradContract, "torch": TorchContract}
     if contract not in contracts:
         raise ValueError(f"unknown contract {contract!r}; expected one of {sorted(contracts)}")
-    return contracts[contract](importlib.import_module(path), label=path)
+    return contracts[contract](importlib.import_module(path), label=path, xp=xp)
 
 
 TORCH = TorchContract(reference, label="reference")

@@ -3,8 +3,7 @@
 Each caches the least that its backward needs (x, or y when f' is cheaper in terms of y).
 """
 
-import numpy as np
-
+from scratch.kernels.backend import get_array_module
 from scratch.kernels.numerics import SELU_ALPHA, SELU_SCALE, selu, sigmoid
 from scratch.manual.module import Module
 from scratch.validation import check_floating
@@ -52,7 +51,7 @@ class Tanh(Activation):
         return y
 
     def f(self, x):
-        return np.tanh(x)
+        return get_array_module(x).tanh(x)
 
     def df(self, y, dout):
         return dout * (1 - y * y)
@@ -65,10 +64,10 @@ class ReLU(Activation):
     """
 
     def f(self, x):
-        return np.maximum(x, 0)
+        return get_array_module(x).maximum(x, 0)
 
     def df(self, x, dout):
-        return np.where(x > 0, dout, 0)
+        return get_array_module(x).where(x > 0, dout, 0)
 
 
 class LeakyReLU(Activation):
@@ -82,10 +81,10 @@ class LeakyReLU(Activation):
         self.negative_slope = float(negative_slope)
 
     def f(self, x):
-        return np.where(x > 0, x, x * self.negative_slope)
+        return get_array_module(x).where(x > 0, x, x * self.negative_slope)
 
     def df(self, x, dout):
-        return np.where(x > 0, dout, dout * self.negative_slope)
+        return get_array_module(x).where(x > 0, dout, dout * self.negative_slope)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
@@ -105,4 +104,5 @@ class SELU(Activation):
         return selu(x)
 
     def df(self, x, dout):
-        return dout * self.scale * np.where(x > 0, 1.0, self.alpha * np.exp(np.minimum(x, 0)))
+        xp = get_array_module(x)
+        return dout * self.scale * xp.where(x > 0, 1.0, self.alpha * xp.exp(xp.minimum(x, 0)))

@@ -3,6 +3,7 @@
 import numpy as np
 
 from scratch.init import batch_norm_buffers, batch_norm_parameters
+from scratch.kernels.backend import get_array_module
 from scratch.kernels.normalization import momentum_factor, update_running_stats
 from scratch.manual.module import Module
 from scratch.validation import check_batch_norm_input, check_floating, float_dtype
@@ -61,7 +62,7 @@ class _BatchNorm(Module):
                 self._update_running_stats(mean, var, n=x.size // x.shape[1])
         else:
             mean, var = self.buffers["running_mean"], self.buffers["running_var"]
-        std = np.sqrt(var + self.eps).reshape(shape)
+        std = get_array_module(x).sqrt(var + self.eps).reshape(shape)
         xhat = (x - mean.reshape(shape)) / std
         self.cache = (xhat, std, axes, shape, use_batch_stats)
         if not self.affine:
@@ -79,7 +80,7 @@ class _BatchNorm(Module):
 
     def backward(self, dout):
         xhat, std, axes, shape, use_batch_stats = self.saved()
-        dout = np.asarray(dout).astype(self.dtype, copy=False)
+        dout = get_array_module(xhat).asarray(dout, dtype=self.dtype)
         if self.affine:
             self.accumulate_grad("weight", (dout * xhat).sum(axis=axes))
             self.accumulate_grad("bias", dout.sum(axis=axes))

@@ -3,6 +3,7 @@
 import numpy as np
 
 from scratch.init import conv2d_parameters
+from scratch.kernels.backend import get_array_module
 from scratch.kernels.conv import conv2d_forward, conv2d_grad_input, conv2d_grad_weight
 from scratch.manual.module import Module
 from scratch.validation import check_conv_input, check_floating, conv_window, float_dtype
@@ -54,7 +55,7 @@ class Conv2d(Module):
 
     def backward(self, dout):
         x, cols, unbatched = self.saved()
-        dout = np.asarray(dout).astype(self.dtype, copy=False)
+        dout = get_array_module(x).asarray(dout, dtype=self.dtype)
         if unbatched:
             dout = dout[None]
         weight = self.params["weight"]

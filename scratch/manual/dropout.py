@@ -1,5 +1,6 @@
 """Inverted dropout: zero each element with probability p, scale the survivors by 1 / (1 - p)."""
 
+from scratch.kernels.backend import get_array_module, to_device
 from scratch.kernels.dropout import dropout_scale, keep_mask
 from scratch.manual.module import Module
 from scratch.validation import check_dropout_p, check_floating
@@ -28,7 +29,8 @@ class Dropout(Module):
         if not self.training or self.p == 0.0:
             self.cache = (None,)  # identity: backward passes dout through
             return x
-        scale = dropout_scale(self.sample_mask(x.shape), self.p, x.dtype)
+        # NOTE: the mask is drawn on the host (one stream for every device), then moved to x's device
+        scale = dropout_scale(to_device(self.sample_mask(x.shape), get_array_module(x)), self.p, x.dtype)
         self.cache = (scale,)
         return x * scale
 

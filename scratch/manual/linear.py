@@ -3,6 +3,7 @@
 import numpy as np
 
 from scratch.init import linear_parameters
+from scratch.kernels.backend import get_array_module
 from scratch.manual.module import Module
 from scratch.validation import check_floating, check_linear_input, float_dtype
 
@@ -33,7 +34,7 @@ class Linear(Module):
 
     def backward(self, dout):
         x = self.saved()
-        dout = np.asarray(dout).astype(self.dtype, copy=False)
+        dout = get_array_module(x).asarray(dout, dtype=self.dtype)
         x2, dout2 = x.reshape(-1, self.in_features), dout.reshape(-1, self.out_features)
         self.accumulate_grad("weight", dout2.T @ x2)
         if "bias" in self.params:

@@ -1,7 +1,6 @@
 """Losses: ``forward(input, target) -> loss`` and ``backward(dout=1.0) -> d(loss)/d(input)``."""
 
-import numpy as np
-
+from scratch.kernels.backend import get_array_module
 from scratch.kernels.numerics import log_sigmoid, log_softmax, sigmoid
 from scratch.kernels.reduction import reduce
 from scratch.manual.module import Module
@@ -15,9 +14,13 @@ from scratch.validation import (
 )
 
 
-def reduce_backward(dout, shape, count: int, reduction: str, dtype):
-    """d(reduced)/d(per-element loss), broadcast to ``shape``: dout, dout / count, or dout itself."""
-    dout = np.asarray(dout, dtype=dtype)
+def reduce_backward(dout, shape, count: int, reduction: str, dtype, like=None):
+    """d(reduced)/d(per-element loss), broadcast to ``shape``: dout, dout / count, or dout itself.
+
+    ``like``: an array on the device the result should be on (the loss's own arrays).
+    """
+    xp = get_array_module(like)
+    dout = xp.asarray(dout, dtype=dtype)
     if reduction == "none":
         if dout.shape != tuple(shape):
             raise ValueError(f"backward: dout of size {fmt_shape(dout.shape)} must match the loss, {fmt_shape(shape)}")
@@ -26,7 +29,7 @@ def reduce_backward(dout, shape, count: int, reduction: str, dtype):
         raise ValueError(
             f"backward: a {reduction!r}-reduced loss is a scalar, so dout must be one, got size {fmt_shape(dout.shape)}"
         )
-    return np.broadcast_to(dout / count if reduction == "mean" else dout, shape)
+    return xp.broadcast_to(dout / count if reduction == "mean" else dout, shape)
 
 
 class CrossEntropyLoss(Module):
@@ -45,20 +48,22 @@ class CrossEntropyLoss(Module):
 
     def forward(self, input, target):
         check_floating("CrossEntropyLoss", input)
-        target = np.asarray(target)
+        xp = get_array_module(input)
+        target = xp.asarray(target)
         check_class_targets("CrossEntropyLoss", input.shape, target)
         z, t = _classes_last(input), target.reshape(-1)
         logp = log_softmax(z, axis=1)
-        loss = -logp[np.arange(t.shape[0]), t]
+        loss = -logp[xp.arange(t.shape[0]), t]
         self.cache = (logp, t, input.shape)
         return reduce(loss.reshape(loss_shape(input.shape)), self.reduction)
 
     def backward(self, dout=1.0):
         logp, t, input_shape = self.saved()
         M = t.shape[0]
-        dloss = reduce_backward(dout, loss_shape(input_shape), M, self.reduction, logp.dtype)
-        dz = np.exp(logp)  # softmax
-        dz[np.arange(M), t] -= 1
+        dloss = reduce_backward(dout, loss_shape(input_shape), M, self.reduction, logp.dtype, like=logp)
+        xp = get_array_module(logp)
+        dz = xp.exp(logp)  # softmax
+        dz[xp.arange(M), t] -= 1
         dz *= dloss.reshape(M, 1)
         return _classes_back(dz, input_shape)
 
@@ -70,7 +75,7 @@ def _classes_last(input):
     """(N, C, d1, ...) -> (N*d1*..., C); (C,) -> (1, C)."""
     if input.ndim <= 1:
         return input.reshape(1, -1)
-    return np.moveaxis(input, 1, -1).reshape(-1, input.shape[1])
+    return get_array_module(input).moveaxis(input, 1, -1).reshape(-1, input.shape[1])
 
 
 def _classes_back(dz, input_shape):
@@ -78,7 +83,7 @@ def _classes_back(dz, input_shape):
     if len(input_shape) <= 1:
         return dz.reshape(input_shape)
     moved = (input_shape[0], *input_shape[2:], input_shape[1])
-    return np.moveaxis(dz.reshape(moved), -1, 1)
+    return get_array_module(dz).moveaxis(dz.reshape(moved), -1, 1)
 
 
 class SigmoidFocalLoss(Module):
@@ -106,23 +111,24 @@ class SigmoidFocalLoss(Module):
 
     def forward(self, input, target):
         check_floating("SigmoidFocalLoss", input)
-        target = np.asarray(target)
+        xp = get_array_module(input)
+        target = xp.asarray(target)
         check_same_shape_target("SigmoidFocalLoss", input.shape, target.shape)
         x, t = input, target.astype(input.dtype, copy=False)
         s, s_neg = sigmoid(x), sigmoid(-x)  # s_neg = 1 - s, without cancellation
         ce = -(t * log_sigmoid(x) + (1 - t) * log_sigmoid(-x))
         q = s * (1 - t) + s_neg * t
         modulator = q**self.gamma
-        alpha_t = self.alpha * t + (1 - self.alpha) * (1 - t) if self.alpha >= 0 else np.ones_like(x)
+        alpha_t = self.alpha * t + (1 - self.alpha) * (1 - t) if self.alpha >= 0 else xp.ones_like(x)
         self.cache = (s, s_neg, t, ce, q, modulator, alpha_t)
         return reduce(alpha_t * ce * modulator, self.reduction)
 
     def backward(self, dout=1.0):
         s, s_neg, t, ce, q, modulator, alpha_t = self.saved()
-        dloss = reduce_backward(dout, s.shape, s.size, self.reduction, s.dtype)
+        dloss = reduce_backward(dout, s.shape, s.size, self.reduction, s.dtype, like=s)
         dq = (1 - 2 * t) * s * s_neg
         if self.gamma == 0:
-            dmodulator = np.zeros_like(q)  # q**0 == 1 is constant, even at q == 0
+            dmodulator = get_array_module(q).zeros_like(q)  # q**0 == 1 is constant, even at q == 0
         else:
             dmodulator = self.gamma * q ** (self.gamma - 1) * dq
         dce = s * (1 - t) - s_neg * t  # = s - t, without cancellation

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from scratch.kernels.backend import to_device
 from scratch.state import load_arrays
 
 
@@ -118,6 +119,15 @@ class Module:
         self.grads.clear()
         for child in self.children().values():
             child.zero_grad()
+
+    def to(self, xp) -> "Module":
+        """Move every parameter, gradient and buffer to the array module ``xp`` (``cupy``; ``numpy`` brings
+        them back), in place, as torch's ``module.to(device)``. Returns the module."""
+        for store in (self.params, self.grads, self.buffers):
+            store.update((name, to_device(array, xp)) for name, array in store.items())
+        for child in self.children().values():
+            child.to(xp)
+        return self
 
     # -- modes --------------------------------------------------------------------------------
     def train(self, mode: bool = True) -> "Module":

@@ -8,6 +8,7 @@ is ``scratch.kernels.rnn``, shared with the autograd engine's cell.
 import numpy as np
 
 from scratch.init import rnn_parameters
+from scratch.kernels.backend import get_array_module
 from scratch.kernels.rnn import rnn_cell_backward, rnn_cell_forward
 from scratch.manual.linear import Linear
 from scratch.manual.module import Module
@@ -43,7 +44,8 @@ class RNNCell(Module):
         check_rnn_cell_input(x.shape, None if hx is None else hx.shape, self.input_size, self.hidden_size)
         unbatched = x.ndim == 1
         x = x.reshape(-1, self.input_size)
-        h = np.zeros((x.shape[0], self.hidden_size), self.dtype) if hx is None else hx.reshape(x.shape[0], -1)
+        xp = get_array_module(x)
+        h = xp.zeros((x.shape[0], self.hidden_size), self.dtype) if hx is None else hx.reshape(x.shape[0], -1)
         p = self.params
         h_new = rnn_cell_forward(
             x, h, p["weight_ih"], p["weight_hh"], p.get("bias_ih"), p.get("bias_hh"), self.nonlinearity
@@ -53,7 +55,7 @@ class RNNCell(Module):
 
     def backward(self, dh_new):
         x, h, h_new, unbatched = self.saved()
-        dh_new = np.asarray(dh_new).astype(self.dtype, copy=False).reshape(h_new.shape)
+        dh_new = get_array_module(h_new).asarray(dh_new, dtype=self.dtype).reshape(h_new.shape)
         p = self.params
         dx, dh, dw_ih, dw_hh, db = rnn_cell_backward(
             dh_new, x, h, h_new, p["weight_ih"], p["weight_hh"], self.nonlinearity
@@ -124,8 +126,9 @@ class RNN(Module):
         L, N = x.shape[:2]
         expected_h = (self.num_layers, self.hidden_size) if unbatched else (self.num_layers, N, self.hidden_size)
         check_rnn_input(input.shape, None if hx is None else hx.shape, self.input_size, expected_h)
+        xp = get_array_module(x)
         h0 = (
-            np.zeros((self.num_layers, N, self.hidden_size), self.dtype)
+            xp.zeros((self.num_layers, N, self.hidden_size), self.dtype)
             if hx is None
             else hx.reshape(self.num_layers, N, -1)
         )
@@ -135,11 +138,11 @@ class RNN(Module):
             hs = [h0[layer]]  # hs[t + 1] is h_t; hs[0] is h0
             for t in range(L):
                 hs.append(rnn_cell_forward(layer_input[t], hs[-1], w_ih, w_hh, b_ih, b_hh, self.nonlinearity))
-            hs = np.stack(hs)  # (L + 1, N, H)
+            hs = xp.stack(hs)  # (L + 1, N, H)
             layers.append((layer_input, hs))
             layer_input = hs[1:]
         self.cache = (layers, unbatched)
-        h_n = np.stack([hs[-1] for _, hs in layers])
+        h_n = xp.stack([hs[-1] for _, hs in layers])
         output = layer_input
         if unbatched:
             return output[:, 0], h_n[:, 0]
@@ -148,26 +151,27 @@ class RNN(Module):
     def backward(self, doutput, dh_n=None):
         layers, unbatched = self.saved()
         L, N = layers[0][0].shape[:2]
-        doutput = np.asarray(doutput).astype(self.dtype, copy=False)
+        xp = get_array_module(layers[0][0])
+        doutput = xp.asarray(doutput, dtype=self.dtype)
         if unbatched:
             doutput = doutput[:, None]
         elif self.batch_first:
             doutput = doutput.swapaxes(0, 1)
-        dh_n = np.zeros((self.num_layers, N, self.hidden_size), self.dtype) if dh_n is None else dh_n
-        dh_n = np.asarray(dh_n).astype(self.dtype, copy=False).reshape(self.num_layers, N, self.hidden_size)
+        dh_n = xp.zeros((self.num_layers, N, self.hidden_size), self.dtype) if dh_n is None else dh_n
+        dh_n = xp.asarray(dh_n, dtype=self.dtype).reshape(self.num_layers, N, self.hidden_size)
         if doutput.shape != (L, N, self.hidden_size):
             raise ValueError(f"RNN.backward: doutput of size {fmt_shape(doutput.shape)} does not match the output")
-        dh0 = np.empty_like(dh_n)
+        dh0 = xp.empty_like(dh_n)
         self.grad_norms = np.zeros((self.num_layers, L))
         for layer in reversed(range(self.num_layers)):
             layer_input, hs = layers[layer]
             w_ih, w_hh, b_ih, _ = self._weights(layer)
-            dx = np.empty_like(layer_input)
-            dw_ih, dw_hh, db = np.zeros_like(w_ih), np.zeros_like(w_hh), np.zeros(self.hidden_size, self.dtype)
+            dx = xp.empty_like(layer_input)
+            dw_ih, dw_hh, db = xp.zeros_like(w_ih), xp.zeros_like(w_hh), xp.zeros(self.hidden_size, self.dtype)
             dh = dh_n[layer]
             for t in reversed(range(L)):
                 dh = dh + doutput[t]  # the two paths into h_t: the output at t, and step t + 1
-                self.grad_norms[layer, t] = np.linalg.norm(dh)
+                self.grad_norms[layer, t] = float(xp.linalg.norm(dh))
                 dx[t], dh, dw_ih_t, dw_hh_t, db_t = rnn_cell_backward(
                     dh, layer_input[t], hs[t], hs[t + 1], w_ih, w_hh, self.nonlinearity
                 )
@@ -222,7 +226,7 @@ class VanillaRNN(Module):
         return self.fc(output[:, -1])
 
     def backward(self, dlogits):
-        doutput = np.zeros(self.saved(), self.rnn.dtype)
+        doutput = get_array_module(self.fc.params["weight"]).zeros(self.saved(), self.rnn.dtype)
         doutput[:, -1] = self.fc.backward(dlogits)
         dx, _ = self.rnn.backward(doutput)
         return dx

@@ -1,6 +1,7 @@
 """Inverted dropout, composed of one multiplication by a constant scale."""
 
 from scratch.autograd.engine import Tensor, as_tensor
+from scratch.kernels.backend import get_array_module, to_device
 from scratch.kernels.dropout import dropout_scale, keep_mask
 from scratch.validation import check_dropout_p, check_floating
 
@@ -16,5 +17,5 @@ def dropout(input, p: float = 0.5, training: bool = True, mask=None):
     check_floating("dropout", x.data)
     if not training or p == 0.0:
         return x
-    keep = keep_mask(x.shape, p) if mask is None else mask
+    keep = to_device(keep_mask(x.shape, p) if mask is None else mask, get_array_module(x.data))
     return x * Tensor(dropout_scale(keep, p, x.dtype))

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from scratch.autograd.engine import Tensor
+from scratch.kernels.backend import is_array, to_device
 from scratch.state import load_arrays
 
 
@@ -54,7 +55,7 @@ class Module:
             self._forget(name)
             object.__setattr__(self, name, None)
         elif name in buffers:
-            if value is not None and not isinstance(value, np.ndarray):
+            if value is not None and not is_array(value):
                 raise TypeError(f"cannot assign {type(value).__name__} as buffer {name!r} (an array or None expected)")
             buffers[name] = value
         else:
@@ -75,7 +76,7 @@ class Module:
         """State that is saved in state_dict but not learned (an array, or None for "none yet")."""
         if name in self._parameters or name in self._modules or (name in self.__dict__ and name not in self._buffers):
             raise KeyError(f"attribute {name!r} already exists")
-        if array is not None and not isinstance(array, np.ndarray):
+        if array is not None and not is_array(array):
             raise TypeError(f"cannot assign {type(array).__name__} as buffer {name!r} (an array or None expected)")
         self._buffers[name] = array
 
@@ -130,6 +131,19 @@ class Module:
         """Every parameter's ``grad`` becomes None (torch's ``set_to_none=True``)."""
         for p in self.parameters():
             p.grad = None
+
+    def to(self, xp) -> "Module":
+        """Move every parameter (with its grad) and buffer to the array module ``xp`` (``cupy``; ``numpy``
+        brings them back), in place, as torch's ``module.to(device)``. Returns the module."""
+        for _, module in self.named_modules():
+            for p in module._parameters.values():
+                if p is None:
+                    continue
+                p.data = to_device(p.data, xp)
+                if p.grad is not None:
+                    p.grad.data = to_device(p.grad.data, xp)
+            module._buffers.update((name, to_device(b, xp)) for name, b in module._buffers.items())
+        return self
 
     # -- state_dict -----------------------------------------------------------------------------
     def _named_arrays(self, prefix: str = "") -> dict:

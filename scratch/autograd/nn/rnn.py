@@ -13,6 +13,7 @@ from scratch.autograd.nn.layers import Linear
 from scratch.autograd.nn.module import Module, Parameter
 from scratch.autograd.ops import reshape, stack, transpose
 from scratch.init import rnn_parameters
+from scratch.kernels.backend import get_array_module
 from scratch.validation import check_floating, check_nonlinearity, check_rnn_cell_input, check_rnn_input, float_dtype
 
 
@@ -33,7 +34,7 @@ class RNNCell(Module):
         x = as_tensor(x)
         check_floating("RNNCell", x.data, self.weight_ih.dtype)
         check_rnn_cell_input(x.shape, None if hx is None else as_tensor(hx).shape, self.input_size, self.hidden_size)
-        h = Tensor(np.zeros((*x.shape[:-1], self.hidden_size), x.dtype)) if hx is None else hx
+        h = Tensor(get_array_module(x.data).zeros((*x.shape[:-1], self.hidden_size), x.dtype)) if hx is None else hx
         weights = (self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return F.rnn_cell(x, h, *weights, nonlinearity=self.nonlinearity)
 
@@ -79,7 +80,7 @@ class RNN(Module):
         shape = (self.num_layers, N, self.hidden_size)
         expected_h = (self.num_layers, self.hidden_size) if unbatched else shape
         check_rnn_input(input.shape, None if hx is None else as_tensor(hx).shape, self.input_size, expected_h)
-        h0 = Tensor(np.zeros(shape, x.dtype)) if hx is None else reshape(as_tensor(hx), shape)
+        h0 = Tensor(get_array_module(x.data).zeros(shape, x.dtype)) if hx is None else reshape(as_tensor(hx), shape)
         steps, last = [x[t] for t in range(L)], []
         for layer in range(self.num_layers):
             weights = [
