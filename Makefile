@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine:
 #   make report   the main job: runs the parity suite and writes report/parity.md, then times the
-#                 benchmarks (bench/, about a minute, one process on one thread) and writes
-#                 report/benchmarks.md and report/benchmarks.png
+#                 benchmarks (bench/, a few minutes, one process on one thread) and writes
+#                 report/benchmarks.md, report/benchmarks.png and report/benchmarks_conv.png
 #   make test     the test suite (what CI runs, after the lint)
 #   make reproduce  the seed course's experiments with all three implementations (a few minutes): writes
 #                 report/experiments.md, its figures report/experiments_*.png and report/experiments.json
@@ -30,12 +30,19 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 test: setup
 	$(ONE_THREAD) $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
-# The benchmarks run without xdist (pytest-benchmark turns itself off under it): at most 1 s of
-# rounds per benchmark (at least 5 rounds), after 2 untimed warm-up calls.
+# The benchmarks run without xdist (pytest-benchmark turns itself off under it), after 2 untimed
+# warm-up calls. BENCH_MODE=quick (the default, a few minutes) times five of the nine conv cases
+# with at most 0.5 s of rounds each (at least 3); BENCH_MODE=full times all nine, with at most 2 s
+# of rounds (at least 5): make report BENCH_MODE=full
+BENCH_MODE ?= quick
+BENCH_ROUNDS_quick := --benchmark-max-time=0.5 --benchmark-min-rounds=3
+BENCH_ROUNDS_full := --benchmark-max-time=2.0 --benchmark-min-rounds=5
+
 report: setup
 	$(ONE_THREAD) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q --parity-report=report
-	$(BIN)/python -m pytest bench --benchmark-only -q -p no:xdist --benchmark-json=report/benchmarks.json \
-		--benchmark-max-time=1.0 --benchmark-min-rounds=5 --benchmark-warmup=on --benchmark-warmup-iterations=2
+	BENCH_MODE=$(BENCH_MODE) $(BIN)/python -m pytest bench --benchmark-only -q -p no:xdist \
+		--benchmark-json=report/benchmarks.json $(BENCH_ROUNDS_$(BENCH_MODE)) \
+		--benchmark-warmup=on --benchmark-warmup-iterations=2
 	$(BIN)/python -m bench.report report/benchmarks.json report
 
 reproduce: setup
