@@ -14,7 +14,7 @@ from tests.registry import OPS_LIST
 PAGE = "Conv2d"  # the op page with the most of everything: kernels on both sides, long formulas
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session, as the site: so a missing browser skips before the build
 def browser() -> str:
     binary = find_chromium()
     if binary is None:
@@ -25,7 +25,7 @@ def browser() -> str:
     return binary
 
 
-def test_an_op_page_renders_its_math_and_one_click_switches_every_tab_set(site, browser, tmp_path):
+def test_an_op_page_renders_its_math_and_one_click_switches_every_tab_set(browser, site, tmp_path):
     copy = with_script(site / "ops" / f"{PAGE}.html", "smoke.js")
     with serve(site) as root:
         url = f"{root}/ops/{copy.name}"
@@ -46,7 +46,7 @@ def test_an_op_page_renders_its_math_and_one_click_switches_every_tab_set(site, 
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000, f"no real screenshot at {screenshot}"
 
 
-def test_every_formula_of_the_site_is_valid_tex(site, browser, tmp_path):
+def test_every_formula_of_the_site_is_valid_tex(browser, site, tmp_path):
     pages = [f"ops/{spec.name}.html" for spec in OPS_LIST] + ["index.html"]
     pages += sorted(str(p.relative_to(site)) for p in site.glob("guide/*.html"))
     harness = site / "_typeset.html"
