@@ -162,10 +162,13 @@ def naive_step(p: Problem, backward: bool):
     return step, answers
 
 
-def cupy_step(p: Problem, backward: bool):
-    cp = pytest.importorskip("cupy", reason="cupy is not installed: the GPU benchmarks need a CUDA GPU and CuPy")
-    x, gy = cp.asarray(p.x), cp.asarray(p.gy)
-    weight, bias = cp.asarray(p.state["weight"]), cp.asarray(p.state["bias"])
+def cupy_step(p: Problem, backward: bool, xp=None):
+    """The kernels on CuPy arrays (``xp``: another array module with CuPy's API, for the tests)."""
+    if xp is None:
+        xp = pytest.importorskip("cupy", reason="cupy is not installed: the GPU benchmarks need a CUDA GPU and CuPy")
+    sync = xp.cuda.Device().synchronize if hasattr(xp, "cuda") else (lambda: None)
+    x, gy = xp.asarray(p.x), xp.asarray(p.gy)
+    weight, bias = xp.asarray(p.state["weight"]), xp.asarray(p.state["bias"])
     kernel_size = (p.case.kernel,) * 2
 
     def step():
@@ -175,13 +178,13 @@ def cupy_step(p: Problem, backward: bool):
             dW = kernels.conv2d_grad_weight(gy, x, kernel_size, p.stride, p.padding, cols)
             dx = kernels.conv2d_grad_input(gy, weight, x.shape, p.stride, p.padding)
             grads = (dx, dW, gy.sum(axis=(0, 2, 3)))
-        cp.cuda.Device().synchronize()
+        sync()
         return y, grads
 
     y, grads = step()
-    answers = {"y": cp.asnumpy(y)}
+    answers = {"y": xp.asnumpy(y)}
     if backward:
-        answers.update(zip(("dx", "dW", "db"), (cp.asnumpy(g) for g in grads), strict=True))
+        answers.update(zip(("dx", "dW", "db"), (xp.asnumpy(g) for g in grads), strict=True))
     return step, answers
 
 

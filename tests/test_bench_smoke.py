@@ -34,3 +34,20 @@ def test_a_benchmark_refuses_to_time_a_wrong_answer():
     wrong = {**p.expected, "dW": p.expected["dW"] * np.float32(1.01)}
     with pytest.raises(pytest.fail.Exception, match=r"not timing mine on 2x3x6x6->4: its dW differs from torch's"):
         p.check("mine", wrong)
+
+
+def test_the_gpu_benchmark_step_on_the_stand_in_device():
+    """bench's CuPy path, run on tests/fake_device.py's arrays: it computes torch's answers on the device."""
+    from bench.conv_cases import ConvCase
+    from bench.test_conv import Problem, cupy_step
+    from tests import fake_device
+
+    fake_device.register()
+    try:
+        p = Problem(ConvCase(2, 3, 6, 6, 4, stride=2))
+        step, answers = cupy_step(p, backward=True, xp=fake_device.xp)
+        p.check("cupy (stand-in)", answers)
+        y, grads = step()
+        assert all(isinstance(a, fake_device.FakeDeviceArray) for a in (y, *grads))
+    finally:
+        fake_device.unregister()
