@@ -208,7 +208,12 @@ def make_step(impl: str, p: Problem, backward: bool):
 def record(benchmark, op: str, impl: str, case: ConvCase, **extra) -> None:
     benchmark.group = f"{op} {case.name}"
     benchmark.extra_info.update(
-        op=op, impl=impl, case=case.name, role=case.role, gflop=case.flop(op) / 1e9, shape=list(case.__dict__.values())
+        op=op,
+        impl=impl,
+        case=case.name,
+        role=case.role,
+        gflop=case.flop(op) / 1e9,
+        shape=dict(N=case.N, C=case.C, H=case.H, W=case.W, Cout=case.Cout, kernel=case.kernel, stride=case.stride),
     )
     benchmark.extra_info.update(extra)
 
@@ -320,32 +325,33 @@ def test_conv2d_forward_backward_chunked(benchmark, case):
         benchmark(step)
 
 
-COL2IM = {
-    "batch last (ours)": lambda dcols, p: col2im_batch_last(dcols, p.xb_shape, *p.window),
-    "rows, loop over offsets": lambda dcols, p: col2im(dcols, p.x.shape, *p.window),
-    "rows, np.add.at": lambda dcols, p: col2im_add_at(dcols, p.x.shape, *p.window),
-}
+COL2IM_IMPLS = ["batch last (ours)", "rows, loop over offsets", "rows, np.add.at"]
 
 
 @pytest.mark.parametrize("case", selected(), ids=case_id)
-@pytest.mark.parametrize("impl", list(COL2IM))
+@pytest.mark.parametrize("impl", COL2IM_IMPLS)
 def test_col2im(benchmark, impl, case):
-    """The fold alone, three ways, on the same numbers (each in its own layout); each checked against ours."""
-    p = problem(case)
-    p.window = ((case.kernel,) * 2, p.stride, p.padding)
-    p.xb_shape = (case.C, case.H, case.W, case.N)
-    rows = np.random.default_rng(1).standard_normal((case.N * np.prod(case.out_hw), case.C * case.kernel**2))
-    rows = rows.astype(np.float32)
+    """The fold alone, three ways, on the same numbers, each in its own layout.
+
+    The row-layout col2im (tested against its loop twin in tests/) is the reference the others must match.
+    """
+    N, C, H, W, K = case.N, case.C, case.H, case.W, case.kernel
+    window = ((K, K), (case.stride,) * 2, (case.padding,) * 2)
+    rows = np.random.default_rng(1).standard_normal((N * int(np.prod(case.out_hw)), C * K * K)).astype(np.float32)
     # the same matrix in the batch-last layout: (N, OH, OW, C, KH, KW) -> (C, KH, KW, OH, OW, N)
-    blocks = rows.reshape(case.N, *case.out_hw, case.C, case.kernel, case.kernel).transpose(3, 4, 5, 1, 2, 0)
-    dcols = np.ascontiguousarray(blocks).reshape(case.C * case.kernel**2, -1) if impl.startswith("batch") else rows
-    ours = kernels.batch_first(COL2IM["batch last (ours)"](np.ascontiguousarray(blocks).reshape(rows.shape[::-1]), p))
-    got = COL2IM[impl](dcols, p)
-    got = kernels.batch_first(got) if impl.startswith("batch") else got
-    np.testing.assert_allclose(got, ours, rtol=1e-5, atol=1e-5, err_msg=f"col2im {impl} differs from ours")
+    blocks = rows.reshape(N, *case.out_hw, C, K, K).transpose(3, 4, 5, 1, 2, 0)
+    cols = np.ascontiguousarray(blocks).reshape(C * K * K, -1)
+    fold = {
+        "batch last (ours)": lambda: col2im_batch_last(cols, (C, H, W, N), *window),
+        "rows, loop over offsets": lambda: col2im(rows, (N, C, H, W), *window),
+        "rows, np.add.at": lambda: col2im_add_at(rows, (N, C, H, W), *window),
+    }[impl]
+    got = kernels.batch_first(fold()) if impl == COL2IM_IMPLS[0] else fold()
+    want = col2im(rows, (N, C, H, W), *window)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5, err_msg=f"not timing col2im {impl}: it differs")
     benchmark.group = f"col2im {case.name}"
     benchmark.extra_info.update(op="col2im", impl=impl, case=case.name, role=case.role)
-    benchmark(COL2IM[impl], dcols, p)
+    benchmark(fold)
 
 
 SGEMM = (2048, 2048, 2048)
