@@ -34,6 +34,8 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "_generators", "**/README.md"]
 html_theme = "furo"
 html_title = "scratch-parity: layers three ways"
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 
 # -- API reference (autodoc) -----------------------------------------------------------------------
 autodoc_member_order = "bysource"
