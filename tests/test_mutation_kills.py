@@ -10,6 +10,7 @@ import torch
 import reference
 import reference.models
 import scratch.autograd.functional as F
+import scratch.autograd.models as autograd_models
 import scratch.autograd.nn as A
 import scratch.autograd.ops as ops
 import scratch.manual as M
@@ -92,6 +93,17 @@ NAMED_ERRORS = [
     ("MaxPool2d", ValueError, lambda: M.MaxPool2d(0)),
     ("Conv2d", TypeError, lambda: M.Conv2d(1, 1, 2)(np.zeros((1, 1, 2, 2), np.int64))),
     ("Conv2d", ValueError, lambda: M.Conv2d(1, 1, 0)),
+    ("MaxPool2d", ValueError, lambda: A.MaxPool2d(0)),
+    ("BatchNorm1d", TypeError, lambda: A.BatchNorm1d(3)(INTS)),
+    ("BatchNorm1d", RuntimeError, lambda: A.BatchNorm1d(3, track_running_stats=False)(FLOAT64)),
+    ("max_pool2d", ValueError, lambda: F.max_pool2d(np.zeros((1, 1, 2, 2)), 0)),
+    ("max_pool2d", TypeError, lambda: F.max_pool2d(np.zeros((1, 1, 2, 2), np.int64), 2)),
+    ("conv2d", ValueError, lambda: F.conv2d(np.zeros((1, 1, 3, 3)), np.zeros((1, 1, 2, 2)), stride=0)),
+    ("conv2d", TypeError, lambda: F.conv2d(np.zeros((1, 1, 3, 3), np.int64), np.zeros((1, 1, 2, 2)))),
+    ("conv2d", RuntimeError, lambda: F.conv2d(np.zeros((1, 1, 3, 3)), np.zeros((1, 1, 2, 2)), np.zeros(2))),
+    ("flatten", RuntimeError, lambda: F.flatten(np.zeros((2, 3, 4)), 2, 1)),
+    ("batch_norm", RuntimeError, lambda: F.batch_norm(FLOAT64, None, np.ones(3))),
+    ("batch_norm", RuntimeError, lambda: F.batch_norm(FLOAT64, np.zeros(3), None)),
 ]
 
 
@@ -201,6 +213,13 @@ def test_focal_loss_defaults_are_torchvisions():
     close(F.sigmoid_focal_loss(Tensor(x), t.tolist()), expected, "targets as a nested list")
 
 
+def test_cross_entropy_takes_class_indices_as_a_list_too():
+    z = np.array([[0.3, -1.2, 2.0], [1.5, -0.1, 0.0]])
+    expected = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor([2, 0]))
+    close(F.cross_entropy(Tensor(z), [2, 0]), expected)
+    close(F.cross_entropy(Tensor(z), np.array([2, 0])), expected)
+
+
 def test_focal_loss_keeps_the_input_dtype_for_float64_targets():
     x = np.array([0.3, -1.2], np.float32)
     t = np.array([1.0, 0.0])
@@ -254,6 +273,73 @@ def test_stack_along_any_axis_is_torchs(axis):
     yt.backward(torch.tensor(dout))
     close(a.grad, at.grad)
     close(b.grad, bt.grad)
+
+
+def test_functional_defaults_are_torchs():
+    x = np.random.default_rng(10).standard_normal((2, 3, 4, 4))
+    w = np.random.default_rng(11).standard_normal((2, 3, 2, 2))
+    xt, wt = torch.tensor(x), torch.tensor(w)
+    close(F.conv2d(Tensor(x), Tensor(w)), torch.nn.functional.conv2d(xt, wt))
+    close(F.max_pool2d(Tensor(x), 2), torch.nn.functional.max_pool2d(xt, 2))
+    close(F.flatten(Tensor(x)), torch.flatten(xt))
+    mean, var = np.array([0.1, -0.2, 0.3]), np.array([1.5, 0.5, 2.0])
+    close(F.batch_norm(Tensor(x), mean, var), torch.nn.functional.batch_norm(xt, torch.tensor(mean), torch.tensor(var)))
+
+
+def test_functional_batch_norm_updates_running_stats_with_torchs_default_momentum():
+    x = np.random.default_rng(12).standard_normal((4, 3))
+    ours = [np.zeros(3), np.ones(3)]
+    theirs = [torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)]
+    F.batch_norm(Tensor(x), *ours, training=True)
+    torch.nn.functional.batch_norm(torch.tensor(x), *theirs, training=True)
+    close(ours[0], theirs[0], "running_mean")
+    close(ours[1], theirs[1], "running_var")
+
+
+def test_batch_norm_errors_in_eval_without_running_stats_as_torch():
+    for mean, var in [(None, np.ones(3)), (np.zeros(3), None)]:
+        with pytest.raises(RuntimeError):
+            torch.nn.functional.batch_norm(
+                torch.zeros(2, 3), *[None if a is None else torch.tensor(a) for a in (mean, var)]
+            )
+        with pytest.raises(
+            RuntimeError, match=r"^batch_norm: running_mean and running_var must be defined in evaluation mode$"
+        ):
+            F.batch_norm(FLOAT64, mean, var)
+
+
+def test_named_buffers_of_a_root_module_are_named_as_in_torch():
+    assert [n for n, _ in A.BatchNorm1d(3).named_buffers()] == [n for n, _ in torch.nn.BatchNorm1d(3).named_buffers()]
+    net = A.Sequential(A.BatchNorm1d(3))
+    assert [n for n, _ in net.named_buffers()] == [
+        n for n, _ in torch.nn.Sequential(torch.nn.BatchNorm1d(3)).named_buffers()
+    ]
+
+
+def state_dict_layout(state):
+    return {k: (tuple(v.shape), str(v.dtype).removeprefix("torch.")) for k, v in state.items()}
+
+
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [
+        (
+            lambda: autograd_models.resnet18(num_classes=7, dtype=np.float64),
+            lambda: reference.models.resnet18(7, dtype=torch.float64),
+        ),
+        (
+            lambda: autograd_models.resnet50(num_classes=7, dtype=np.float64),
+            lambda: reference.models.resnet50(7, dtype=torch.float64),
+        ),
+        (
+            lambda: autograd_models.ResNet(autograd_models.BasicBlock, [1, 1, 1, 1]),
+            lambda: reference.models.ResNet(reference.models.BasicBlock, [1, 1, 1, 1]),
+        ),
+    ],
+    ids=["resnet18-float64", "resnet50-float64", "ResNet-defaults"],
+)
+def test_resnet_state_dict_has_the_references_keys_shapes_and_dtypes(ours, theirs):
+    assert state_dict_layout(ours().state_dict()) == state_dict_layout(theirs().state_dict())
 
 
 def test_rnn_cell_has_biases_by_default():
