@@ -1,8 +1,8 @@
 """``python -m coursekit.mutation --report DIR``: mutation testing of scratch/manual and scratch/autograd.
 
-Runs mutmut (configured in pyproject.toml's ``[tool.mutmut]``; results cached in mutants/), then retries
-the survivors of earlier runs by name, since mutmut keeps a verdict until the mutated code changes
-and would not see a test added since. Writes DIR/mutation.md: the score overall and per file, the run
+Runs mutmut (configured in pyproject.toml's ``[tool.mutmut]``; results cached in mutants/), after
+marking the survivors of the last run as untested: mutmut keeps a verdict until the mutated code
+changes, so it would not see a test added since. Writes DIR/mutation.md: the score overall and per file, the run
 time, and every survivor with its diff and the reason it survives, from
 coursekit/mutation_explanations.py. A survivor without a reason (or whose reason no longer matches its
 diff) is "unexamined"; any unexamined survivor, or a score under ``--goal``, makes the exit status 1.
@@ -85,7 +85,12 @@ def report(results: dict, diffs: dict[str, str], seconds: float | None, goal: fl
         "| file | " + " | ".join(COLUMNS) + " | total | score |",
         "|---|" + "---:|" * (len(COLUMNS) + 2),
     ]
-    for source, counts in [*per_file.items(), ("**all**", overall)]:
+    packages = {}
+    for source, counts in per_file.items():
+        package = "/".join(source.split("/")[:2])
+        packages[package] = packages.get(package, Counter()) + counts
+    totals = [(f"**{package}**", counts) for package, counts in packages.items()]
+    for source, counts in [*per_file.items(), *totals, ("**all**", overall)]:
         lines.append(row.format(source, *(counts[c] for c in COLUMNS), sum(counts.values()), score(counts)))
     alive = [(name, results[source][name]) for name, source in survivors(results).items()]
     unexamined = [name for name, _ in alive if explain(name, diffs.get(name, "")) is None]
@@ -101,8 +106,15 @@ def report(results: dict, diffs: dict[str, str], seconds: float | None, goal: fl
     return "\n".join(lines).rstrip() + "\n", len(unexamined)
 
 
-def mutmut(*args: str) -> int:
-    return subprocess.run([sys.executable, "-m", "mutmut", *args]).returncode
+def retest_survivors(mutants: Path) -> None:
+    """Mark the survivors of the last run as untested, so that mutmut runs them again with today's tests."""
+    for meta in mutants.rglob("*.py.meta"):
+        data = json.loads(meta.read_text())
+        codes = data["exit_code_by_key"]
+        for name, code in codes.items():
+            if status(code) in TO_EXAMINE:
+                codes[name] = None
+        meta.write_text(json.dumps(data, indent=4))
 
 
 def main(argv=None) -> int:
@@ -117,12 +129,9 @@ def main(argv=None) -> int:
     seconds = None
     if not args.no_run:
         start = time.monotonic()
+        retest_survivors(Path("mutants"))
         children = [] if args.max_children is None else ["--max-children", str(args.max_children)]
-        earlier = set(survivors(read_results(Path("mutants"))))
-        if mutmut("run", *children) != 0:
-            return 1
-        retry = [name for name in survivors(read_results(Path("mutants"))) if name in earlier]
-        if retry and mutmut("run", *children, *retry) != 0:
+        if subprocess.run([sys.executable, "-m", "mutmut", "run", *children]).returncode != 0:
             return 1
         seconds = time.monotonic() - start
     results = read_results(Path("mutants"))

@@ -59,6 +59,7 @@ def test_the_report_gives_scores_per_file_and_every_survivor_with_its_diff(mutan
     assert "**Score: 66.7%** (4 of 6 mutants killed); run time 1.5 min." in text
     assert "| scratch/manual/linear.py | 2 | 1 | 1 | 0 | 0 | 0 | 4 | 75.0% |" in text
     assert "| scratch/manual/activations.py | 1 | 0 | 0 | 0 | 1 | 0 | 2 | 50.0% |" in text
+    assert "| **scratch/manual** | 3 | 1 | 1 | 0 | 1 | 0 | 6 | 66.7% |" in text
     assert "| **all** | 3 | 1 | 1 | 0 | 1 | 0 | 6 | 66.7% |" in text
     assert "## Survivors: 2, 1 unexamined" in text
     assert "Equivalent: a copy either way." in text and "+    y = x.astype(d, copy=True)" in text
@@ -98,3 +99,11 @@ def test_the_zoo_report_quotes_the_score_of_the_snapshot(mutants, tmp_path):
     snapshot.write_text(mutation.report(mutation.read_results(mutants), DIFFS, seconds=None, goal=90)[0])
     assert "**66.7%** (4 of 6 mutants killed)" in "\n".join(mutation_score(snapshot))
     assert "No mutation score recorded yet" in "\n".join(mutation_score(tmp_path / "missing.md"))
+
+
+def test_survivors_are_marked_untested_before_a_run_so_new_tests_see_them(mutants):
+    mutation.retest_survivors(mutants)
+    codes = json.loads((mutants / "scratch/manual/linear.py.meta").read_text())["exit_code_by_key"]
+    assert codes == {LINEAR + "1": 1, LINEAR + "2": 1, LINEAR + "3": None, LINEAR + "4": 36}
+    codes = json.loads((mutants / "scratch/manual/activations.py.meta").read_text())["exit_code_by_key"]
+    assert codes == {RELU + "1": 1, RELU + "2": None}
