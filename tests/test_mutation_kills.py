@@ -84,6 +84,8 @@ NAMED_ERRORS = [
     ("RNN", RuntimeError, lambda: A.RNN(3, 2)(np.zeros((4, 2, 3)))),
     ("RNN", ValueError, lambda: A.RNN(3, 2, num_layers=0)),
     ("sigmoid", TypeError, lambda: F.sigmoid(INTS)),
+    ("relu", TypeError, lambda: F.relu(INTS)),
+    ("Conv2d", ValueError, lambda: A.Conv2d(1, 1, 0)),
     ("tanh", TypeError, lambda: F.tanh(INTS)),
     ("softmax", TypeError, lambda: F.softmax(INTS, 1)),
     ("log_softmax", TypeError, lambda: F.log_softmax(INTS, 1)),
@@ -504,3 +506,193 @@ def test_max_pool2d_third_derivative_is_torchs():
     (gy.grad * Tensor(w)).sum().backward()
     (gvt,) = torch.autograd.grad((ggyt * torch.tensor(w)).sum(), vt)
     close(v.grad, gvt, "third derivative")
+
+
+# --- the engine's backward: errors, gradients given to leaves, graph order ---
+
+
+def test_tensor_refuses_a_tensor_and_converts_sequences():
+    with pytest.raises(TypeError, match=r"^Tensor\(data\) takes an array, not a Tensor$"):
+        Tensor(Tensor(np.zeros(2)))
+    t = Tensor([1.0, 2.0])
+    assert isinstance(t.data, np.ndarray) and t.data.tolist() == [1.0, 2.0]
+
+
+def test_backward_errors_are_torchs_or_name_the_shapes():
+    with pytest.raises(RuntimeError) as theirs:
+        torch.zeros(2).sum().backward()
+    with pytest.raises(RuntimeError) as ours:
+        Tensor(np.zeros(2)).sum().backward()
+    assert str(ours.value) == str(theirs.value)
+    with pytest.raises(RuntimeError, match=r"\(3,\).*\(2,\)"):
+        Tensor(np.zeros(2), requires_grad=True).backward(np.ones(3))
+    x = Tensor(np.ones(2), requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(
+        RuntimeError, match=r"^Trying to backward through the graph a second time: .*Pass retain_graph=True"
+    ):
+        y.backward()
+    with pytest.raises(RuntimeError, match=r"to the first backward if you need a second\.$"):
+        y.backward()
+
+
+def test_leaf_backward_takes_an_array_and_keeps_its_own_copy_as_torch():
+    x, xt = leaf([1.0, 2.0])
+    g, gt = np.array([0.5, -1.0]), torch.tensor([0.5, -1.0], dtype=torch.float64)
+    x.backward(g)
+    xt.backward(gt)
+    g[0], gt[0] = 7.0, 7.0
+    close(x.grad, xt.grad)
+
+
+def test_leaf_backward_with_create_graph_keeps_the_graph_of_the_gradient_as_torch():
+    x, xt = leaf([0.0, 0.0])
+    g, gt = leaf([1.0, 1.0])
+    x.backward(g, create_graph=True)
+    xt.backward(gt, create_graph=True)
+    (x.grad * 2).sum().backward()
+    (xt.grad * 2).sum().backward()
+    close(g.grad, gt.grad)
+
+
+GRAPHS = {
+    "passes dout through (x + 1)": lambda a, b: (a + 1.0) + b * 0.5,
+    "one gy to both inputs (a + b)": lambda a, b: a + b,
+    "views (reshape)": lambda a, b: a.reshape(3, 2) + b.reshape(3, 2),
+    "a read-only broadcast (sum)": lambda a, b: (a + b).sum(),
+}
+
+
+@pytest.mark.parametrize("graph", list(GRAPHS))
+def test_each_leaf_gets_its_own_writable_gradient(graph):
+    """The NOTE in engine.backward: an optimizer updates .grad in place, so no leaf's gradient may be a view,
+    read-only, shared with another leaf, or the caller's dout."""
+    rng = np.random.default_rng(13)
+    (a, at), (b, bt) = leaf(rng.standard_normal((2, 3))), leaf(rng.standard_normal((2, 3)))
+    y, yt = GRAPHS[graph](a, b), GRAPHS[graph](at, bt)
+    dout = rng.standard_normal(yt.shape)
+    y.backward(dout)
+    yt.backward(torch.tensor(dout))
+    for ours, theirs in [(a, at), (b, bt)]:
+        close(ours.grad, theirs.grad, graph)
+        g = ours.grad.data
+        assert g.flags.writeable and g.flags.owndata, graph
+        assert not np.shares_memory(g, dout), graph
+    assert not np.shares_memory(a.grad.data, b.grad.data), graph
+
+
+def test_constants_get_no_gradient_as_in_torch():
+    x, xt = leaf([1.0, 2.0])
+    c, ct = Tensor(np.array([3.0, 4.0])), torch.tensor([3.0, 4.0], dtype=torch.float64)
+    (x * c).sum().backward()
+    (xt * ct).sum().backward()
+    assert c.grad is None and ct.grad is None
+    close(x.grad, xt.grad)
+
+
+def test_ops_on_plain_arrays_give_constant_tensors():
+    y = ops.exp(np.array([0.0, 1.0]))
+    assert isinstance(y, Tensor) and not y.requires_grad
+    close(y, np.exp([0.0, 1.0]))
+
+
+def test_relu_and_leaky_relu_at_infinities_are_torchs():
+    x = np.array([-np.inf, -1.0, 0.0, 2.0, np.inf])
+    close(F.relu(Tensor(x)), torch.relu(torch.tensor(x)))
+    for slope in (1.0, 0.3):
+        close(F.leaky_relu(Tensor(x), slope), torch.nn.functional.leaky_relu(torch.tensor(x), slope), str(slope))
+
+
+def test_sum_and_mean_defaults_and_axis_forms_are_torchs():
+    x, xt = leaf(np.arange(6.0).reshape(2, 3))
+    for ours, theirs in [
+        (ops.sum(x, axis=1), xt.sum(dim=1)),
+        (ops.mean(x, axis=1), xt.mean(dim=1)),
+        (ops.sum(x, axis=[0, 1]), xt.sum(dim=[0, 1])),
+        (ops.sum(x, axis=(0, 1), keepdims=True), xt.sum(dim=(0, 1), keepdim=True)),
+    ]:
+        assert ours.shape == tuple(theirs.shape)
+        close(ours, theirs)
+    s, st = leaf(3.0)
+    y, yt = ops.sum(s, axis=-1), st.sum(dim=-1)  # a 0-d tensor takes dim 0 and -1, as in torch
+    close(y, yt)
+    y.backward()
+    yt.backward()
+    close(s.grad, st.grad)
+
+
+def test_pow_takes_only_a_constant_exponent():
+    with pytest.raises(TypeError, match=r"^only a constant exponent is supported: x \*\* c with c a number$"):
+        ops.pow(Tensor(np.ones(2)), Tensor(np.ones(2)))
+
+
+def test_matmul_refuses_operands_under_two_dimensions_naming_the_shapes():
+    for a, b in [(np.ones(3), np.ones((3, 2))), (np.ones((2, 3)), np.ones(3))]:
+        with pytest.raises(RuntimeError, match=r"at least 2 dimensions.*\(.*\) and \(.*\)"):
+            ops.matmul(Tensor(a), Tensor(b))
+
+
+def test_linear_function_errors_name_it():
+    w = np.zeros((2, 3), np.float32)
+    with pytest.raises(RuntimeError, match=r"^linear: input dtype \(float64\)"):
+        F.linear(np.zeros((4, 3)), w)
+    with pytest.raises(TypeError, match=r"^linear: "):
+        F.linear(np.zeros((4, 3), np.int64), w)
+    with pytest.raises(RuntimeError, match=r"^linear: expected bias"):
+        F.linear(np.zeros((4, 3), np.float32), w, np.zeros(5, np.float32))
+
+
+# --- modules: attribute errors, buffers, shared submodules, copies, keyword arguments ---
+
+
+def test_missing_attribute_message_is_torchs():
+    with pytest.raises(AttributeError) as ours:
+        A.Linear(2, 3).foo  # noqa: B018
+    with pytest.raises(AttributeError) as theirs:
+        torch.nn.Linear(2, 3).foo  # noqa: B018
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_register_buffer_follows_torchs_rules():
+    for ns, make in [(A, np.zeros), (torch.nn, torch.zeros)]:
+        m = ns.Linear(2, 3)
+        with pytest.raises(KeyError, match="attribute 'training' already exists"):
+            m.register_buffer("training", make(1))
+        with pytest.raises(KeyError, match="attribute 'weight' already exists"):
+            m.register_buffer("weight", make(1))
+        m.register_buffer("b", make(1))
+        m.register_buffer("b", make(2))  # registering an existing buffer again replaces it
+        assert m.b.shape[0] == 2
+        with pytest.raises(TypeError, match=r"cannot assign '?list'? .*buffer 'c'"):
+            m.register_buffer("c", [1, 2])
+
+
+def test_shared_modules_and_parameters_are_listed_once_as_in_torch():
+    def net(n):
+        shared = n.Linear(2, 2)
+        return n.Sequential(shared, n.ReLU(), shared)
+
+    ours, theirs = net(A), net(torch.nn)
+    assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+
+
+def test_a_module_deep_copies():
+    import copy
+
+    m = A.Linear(2, 3)
+    c = copy.deepcopy(m)
+    np.testing.assert_array_equal(c.weight.data, m.weight.data)
+    assert c.weight is not m.weight
+
+
+def test_load_state_dict_errors_name_the_module():
+    with pytest.raises(RuntimeError, match=r"Linear"):
+        A.Linear(2, 3).load_state_dict({"weight": np.ones((3, 2), np.float32)})
+
+
+def test_modules_pass_keyword_arguments_to_forward():
+    cell = A.RNNCell(3, 2)
+    x, h = Tensor(np.ones((4, 3), np.float32)), Tensor(np.full((4, 2), 0.5, np.float32))
+    np.testing.assert_array_equal(cell(x, hx=h).data, cell(x, h).data)
