@@ -68,7 +68,7 @@ if MODE not in ("quick", "full", "smoke"):
 
 def shrunk(case: ConvCase) -> ConvCase:
     """A few images and channels of ``case`` (distinct cases stay distinct)."""
-    return replace(case, N=2, C=max(2, case.C // 32), Cout=max(2, case.Cout // 16), H=min(case.H, 8), W=min(case.W, 8))
+    return replace(case, N=2, C=max(2, case.C // 32), Cout=max(2, case.Cout // 16))
 
 
 def selected() -> tuple[ConvCase, ...]:

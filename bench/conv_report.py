@@ -151,8 +151,8 @@ def speed_table(rows: list[Entry], op: str, sgemm: float) -> list[str]:
 
 def split_table(rows: list[Entry]) -> list[str]:
     lines = [
-        "| case | total | im2col | GEMM | col2im | layout | other | GEMM GFLOP/s | peak extra memory |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| case | layout | total | im2col | GEMM | col2im | batch axis moves | other | GEMM GFLOP/s | peak memory |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for case, t in table(rows, FWD_BWD).items():
         e = t.get(MANUAL)
@@ -164,7 +164,8 @@ def split_table(rows: list[Entry]) -> list[str]:
         gemm_rate = e.gflop / (split["gemm"] / 1e3)
         peak = e.extra.get("peak_extra_mb", math.nan)
         lines.append(
-            f"| {case} | {total:.3g} ms | {' | '.join(cells)} | {other:.2g} ms ({other / total:.0%}) "
+            f"| {case} | {e.extra.get('layout', '?')} | {total:.3g} ms | {' | '.join(cells)} "
+            f"| {other:.2g} ms ({other / total:.0%}) "
             f"| {gemm_rate:.0f} | {peak:.1f} MB |"
         )
     return lines
@@ -245,7 +246,9 @@ def render(data: dict, png_name: str | None = "benchmarks_conv.png") -> list[str
         "### Where the hand-written conv's time goes",
         "",
         "Each phase of forward + backward timed alone (scratch.kernels.conv's steps run one by one);",
-        "other = the whole step minus the phases: bias, db, allocations and Python.",
+        "other = the whole step minus the phases: bias, db, allocations and Python. Feature maps of",
+        "1024 positions and more run one image at a time, with nothing to transpose; smaller ones with",
+        "the batch axis moved last, so that each product is one large GEMM (scratch/kernels/conv.py).",
         "",
         *split_table(rows),
         "",

@@ -29,7 +29,14 @@ import scratch.manual as manual
 from bench.conv_cases import SMALL, ConvCase, selected
 from scratch.autograd import Tensor, no_grad
 from scratch.kernels import conv as kernels
-from scratch.kernels.im2col import col2im, col2im_add_at, col2im_batch_last, im2col_batch_last
+from scratch.kernels.im2col import (
+    col2im,
+    col2im_add_at,
+    col2im_batch_last,
+    col2im_per_image,
+    im2col_batch_last,
+    im2col_per_image,
+)
 
 FWD_BWD, FWD = "conv2d forward+backward", "conv2d forward"
 CPU_IMPLS = ["scratch.manual", "scratch.autograd", "torch"]
@@ -234,13 +241,28 @@ def median_ms(fn, reps: int = 3) -> float:
 def time_split(p: Problem) -> dict[str, float]:
     """Milliseconds per phase of forward + backward, by running ``scratch.kernels.conv``'s steps one by one.
 
-    layout: the batch axis moved last and back (x, y, gy twice, gx); im2col: the window copies;
-    gemm: the three products; col2im: the fold of the input's gradient. The report puts whatever the
-    whole step took beyond these under "other" (bias, the sum for db, allocations, Python).
+    im2col: the window copies; gemm: the three products; col2im: the fold of the input's gradient;
+    layout: in the batch-last layout, the batch axis moved last and back (x, y, gy twice, gx). The
+    report puts whatever the whole step took beyond these under "other" (bias, the sum for db,
+    allocations, Python).
     """
     c, W = p.case, p.state["weight"]
     k, s, pad = (c.kernel,) * 2, p.stride, p.padding
     W2 = W.reshape(c.Cout, -1)
+    if kernels.per_image(c.out_hw):
+        cols = im2col_per_image(p.x, k, s, pad)
+        gy3 = p.gy.reshape(c.N, c.Cout, -1)
+        dcols = W2.T @ gy3
+
+        def grad_weight():
+            return [gy3[i] @ cols[i].T for i in range(c.N)]
+
+        return {
+            "layout": 0.0,
+            "im2col": median_ms(lambda: im2col_per_image(p.x, k, s, pad)),
+            "gemm": median_ms(lambda: W2 @ cols) + median_ms(grad_weight) + median_ms(lambda: W2.T @ gy3),
+            "col2im": median_ms(lambda: col2im_per_image(dcols, p.x.shape, k, s, pad)),
+        }
     xb = kernels.batch_last(p.x)
     cols = im2col_batch_last(xb, k, s, pad)
     y2 = W2 @ cols
@@ -283,6 +305,7 @@ def test_conv2d_forward_backward(benchmark, impl, case):
     if impl == "scratch.manual":
         extra = {
             "split_ms": time_split(p),
+            "layout": "per image" if kernels.per_image(case.out_hw) else "batch last",
             "peak_extra_mb": peak_extra_mb(step),
             "cap_mb": kernels.MAX_COLS_BYTES / 2**20,
         }

@@ -25,7 +25,9 @@ def data():
         "machine_info": {"openblas_kernels": "SkylakeX", "openblas_coretype": "SkylakeX"},
         "benchmarks": [
             conv_entry(FB, "torch", "A", 10 * MS / 1.21, gflop=3.0),
-            conv_entry(FB, "scratch.manual", "A", 10 * MS, gflop=3.0, split_ms=SPLIT, peak_extra_mb=40.0),
+            conv_entry(
+                FB, "scratch.manual", "A", 10 * MS, gflop=3.0, split_ms=SPLIT, layout="batch last", peak_extra_mb=40.0
+            ),
             conv_entry(FB, "scratch.manual (chunked)", "A", 12 * MS, gflop=3.0, peak_extra_mb=6.0, cap_mb=5.0),
             conv_entry(FB, "scratch.autograd", "A", 11 * MS, gflop=3.0),
             conv_entry(FB, "torch", "B", 2 * MS),
@@ -75,8 +77,16 @@ def test_tables_show_time_rate_and_ratio(data):
 def test_split_memory_and_twins(data):
     md = "\n".join(conv_report.render(data))
     split = row(md.split("### Where the hand-written conv's time goes")[1], "A")
-    assert split[1:7] == ["10 ms", "1 ms (10%)", "6 ms (60%)", "1.5 ms (15%)", "0.5 ms (5%)", "1 ms (10%)"]
-    assert split[7:] == ["500", "40.0 MB"]  # 3 GFLOP in 6 ms of GEMM
+    assert split[1:8] == [
+        "batch last",
+        "10 ms",
+        "1 ms (10%)",
+        "6 ms (60%)",
+        "1.5 ms (15%)",
+        "0.5 ms (5%)",
+        "1 ms (10%)",
+    ]
+    assert split[8:] == ["500", "40.0 MB"]  # 3 GFLOP in 6 ms of GEMM
     memory = row(md.split("### Memory")[1], "A")
     assert memory == ["A", "40.0 MB", "10 ms", "5 MB", "6.0 MB", "12 ms", "1.20"]
     assert "| conv2d forward+backward: naive loops vs im2col | B | 200 ms | 2 ms | 100× |" in md

@@ -1,8 +1,10 @@
 """scratch.kernels.conv: the fast conv equals its textbook twin, in one piece or in chunks of the batch.
 
 The parity suite already compares Conv2d with torch; these tests pin the kernel's own promises: the
-loop convolution (one window at a time) and the batch-last GEMM formulation agree, and capping the
-im2col buffer changes nothing but the memory.
+loop convolution (one window at a time) and both GEMM layouts (per image, batch last) agree, and
+capping the im2col buffer changes nothing but the memory. The layout is chosen by the size of the
+feature map, and the small maps drawn here would all take the batch-last one: the ``layout`` fixture
+moves the threshold so that each test runs both.
 """
 
 import numpy as np
@@ -13,6 +15,12 @@ from hypothesis import strategies as st
 from scratch.kernels import conv
 from scratch.validation import as_pair
 from tests.strategies import SEEDS, conv_configs
+
+
+@pytest.fixture(params=["per image", "batch last"])
+def layout(request, monkeypatch):
+    monkeypatch.setattr(conv, "PER_IMAGE_MIN_POSITIONS", 1 if request.param == "per image" else 10**9)
+    return request.param
 
 
 def problem(config, seed):
@@ -26,7 +34,7 @@ def problem(config, seed):
 
 
 @given(config=conv_configs(), seed=SEEDS)
-def test_fast_conv_equals_the_loop_conv(config, seed):
+def test_fast_conv_equals_the_loop_conv(layout, config, seed):
     """float64, the same sums in another order: agreement to rounding (sums of at most 64 terms ~N(0, 1))."""
     x, weight, bias, kernel, stride, padding = problem(config, seed)
     y, cols = conv.conv2d_forward(x, weight, bias, stride, padding)
@@ -40,7 +48,7 @@ def test_fast_conv_equals_the_loop_conv(config, seed):
 
 
 @given(config=conv_configs(), seed=SEEDS, images_per_chunk=st.integers(1, 3))
-def test_chunks_of_the_batch_change_nothing(config, seed, images_per_chunk):
+def test_chunks_of_the_batch_change_nothing(layout, config, seed, images_per_chunk):
     x, weight, bias, kernel, stride, padding = problem(config, seed)
     y, cols = conv.conv2d_forward(x, weight, bias, stride, padding)
     gy = np.random.default_rng(seed + 1).standard_normal(y.shape)
@@ -73,3 +81,39 @@ def test_batch_last_and_back():
     assert ab.shape == (3, 4, 5, 2) and ab.flags.c_contiguous
     np.testing.assert_array_equal(ab, np.moveaxis(a, 0, -1))
     np.testing.assert_array_equal(conv.batch_first(ab), a)
+
+
+def test_the_layout_follows_the_size_of_the_feature_map():
+    assert conv.per_image((32, 32)) and not conv.per_image((16, 16)) and not conv.per_image((8, 8))
+    x, w = np.ones((2, 1, 32, 32)), np.ones((1, 1, 3, 3))
+    assert conv.conv2d_forward(x, w, None, (1, 1), (1, 1))[1].shape == (2, 9, 32 * 32)  # per image
+    assert conv.conv2d_forward(x, w, None, (2, 2), (1, 1))[1].shape == (9, 16 * 16 * 2)  # batch last
+
+
+@pytest.mark.parametrize(
+    ("x_shape", "cout", "kernel", "stride", "padding"),
+    [((2, 3, 32, 32), 4, 3, 1, 1), ((2, 2, 64, 66), 3, (3, 2), 2, (1, 0)), ((1, 2, 36, 36), 2, 5, 1, 2)],
+)
+def test_large_maps_against_torch(x_shape, cout, kernel, stride, padding):
+    """Maps of 1024 positions and more take the per-image layout: the whole Conv2d against torch, float64."""
+    torch = pytest.importorskip("torch")
+    import scratch.manual as nn
+
+    layer = nn.Conv2d(x_shape[1], cout, kernel, stride=stride, padding=padding, dtype=np.float64)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(x_shape)
+    y = layer(x)
+    assert conv.per_image(y.shape[2:]), "this case is meant for the per-image layout"
+    gy = rng.standard_normal(y.shape)
+    dx = layer.backward(gy)
+    tx = torch.from_numpy(x).requires_grad_(True)
+    tw, tb = (torch.from_numpy(layer.params[k]).requires_grad_(True) for k in ("weight", "bias"))
+    ty = torch.nn.functional.conv2d(tx, tw, tb, stride=stride, padding=padding)
+    ty.backward(torch.from_numpy(gy))
+    for name, ours, theirs in [("y", y, ty), ("dx", dx, tx.grad), ("dW", layer.grads["weight"], tw.grad)]:
+        np.testing.assert_allclose(
+            ours, theirs.detach().numpy(), rtol=1e-10, atol=1e-12, err_msg=f"yours vs torch: {name}"
+        )
+    np.testing.assert_allclose(
+        layer.grads["bias"], tb.grad.numpy(), rtol=1e-10, atol=1e-12, err_msg="yours vs torch: db"
+    )

@@ -9,9 +9,11 @@ from scratch.kernels.im2col import (
     col2im_add_at,
     col2im_batch_last,
     col2im_loops,
+    col2im_per_image,
     im2col,
     im2col_batch_last,
     im2col_loops,
+    im2col_per_image,
 )
 from scratch.validation import as_pair
 from tests.strategies import SEEDS, conv_configs
@@ -120,6 +122,26 @@ def test_col2im_add_at_equals_the_loop_twin(config, seed):
     rows = np.random.default_rng(seed).standard_normal(im2col(np.zeros(config.shape), *geometry(config)).shape)
     np.testing.assert_allclose(
         col2im_add_at(rows, config.shape, *geometry(config)),
+        col2im_loops(rows, config.shape, *geometry(config)),
+        rtol=1e-13,
+        atol=1e-14,
+    )
+
+
+@given(config=conv_configs(), seed=SEEDS)
+def test_im2col_per_image_holds_the_same_windows(config, seed):
+    x = np.random.default_rng(seed).standard_normal(config.shape)
+    cols = im2col_per_image(x, *geometry(config))
+    rows = cols.transpose(0, 2, 1).reshape(-1, cols.shape[1])  # (N, K, P) -> (N*P, K)
+    np.testing.assert_array_equal(rows, im2col_loops(x, *geometry(config)))
+
+
+@given(config=conv_configs(), seed=SEEDS)
+def test_col2im_per_image_equals_the_loop_twin(config, seed):
+    rows = np.random.default_rng(seed).standard_normal(im2col(np.zeros(config.shape), *geometry(config)).shape)
+    per_image = np.ascontiguousarray(rows.reshape(config.shape[0], -1, rows.shape[1]).transpose(0, 2, 1))
+    np.testing.assert_allclose(
+        col2im_per_image(per_image, config.shape, *geometry(config)),
         col2im_loops(rows, config.shape, *geometry(config)),
         rtol=1e-13,
         atol=1e-14,

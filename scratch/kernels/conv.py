@@ -1,17 +1,27 @@
 """The im2col convolution as three array functions: forward, gradient of the input, gradient of the weight.
 
 Shared by the hand-written ``Conv2d`` and the autograd ``conv2d``, so there is one GEMM formulation
-to read and to make fast. Notation of ``scratch.kernels.im2col``; x is always batched (N, C, H, W).
+to read and to make fast. Notation of ``scratch.kernels.im2col``; x is always batched (N, C, H, W),
+W2 = weight.reshape(Cout, C*KH*KW), and P = OH*OW output positions per image.
 
-The products run in the batch-last layout of ``im2col_batch_last``: xb = x moved to (C, H, W, N),
-cols = im2col_batch_last(xb) (C*KH*KW, OH*OW*N), W2 = weight.reshape(Cout, C*KH*KW) and
-gy2 = gy moved to (Cout*OH*OW, N), read as (Cout, OH*OW*N):
-    forward       y2 = W2 @ cols + bias[:, None]        (Cout, OH*OW*N) -> y (N, Cout, OH, OW)
-    grad input    gx = col2im_batch_last(W2.T @ gy2)   (the transposed convolution of gy by W)
-    grad weight   gW = (gy2 @ cols.T).reshape(weight.shape)
-Each product is one large matrix multiplication (BLAS's GEMM), which is where the time should go.
-What surrounds them: moving the batch axis last and back (``batch_last``, ``batch_first``: one
-transpose of an activation-sized array each) and the copies of im2col and col2im.
+Two layouts, each the faster one for some shapes (the benchmark report shows both sides):
+
+per image, when P >= ``PER_IMAGE_MIN_POSITIONS`` (large feature maps; e.g. 32x32): cols =
+im2col_per_image(x) (N, C*KH*KW, P), and gy3 = gy viewed as (N, Cout, P), no copy:
+    forward       y3[n] = W2 @ cols[n] + bias[:, None]     (N, Cout, P): already y's layout
+    grad input    gx = col2im_per_image(W2.T @ gy3)
+    grad weight   gW = sum over n of gy3[n] @ cols[n].T
+Each image's product is large enough to run at full speed, and nothing is transposed.
+
+batch last, otherwise (small maps, where per-image products would be small): xb = x moved to
+(C, H, W, N), cols = im2col_batch_last(xb) (C*KH*KW, P*N), gy2 = gy moved to (Cout, P*N):
+    forward       y2 = W2 @ cols + bias[:, None]           (Cout, P*N) -> y (N, Cout, OH, OW)
+    grad input    gx = col2im_batch_last(W2.T @ gy2)
+    grad weight   gW = gy2 @ cols.T
+Each product is one large matrix multiplication; the price is moving the batch axis last and back
+(``batch_last``, ``batch_first``: a transpose of an activation-sized array each), cheap on small maps.
+Either way the products (BLAS's GEMM) are where the time should go, and gx is the transposed
+convolution of gy by W.
 
 Memory: cols holds KH*KW copies of the input. When it would exceed ``MAX_COLS_BYTES`` (256 MiB by
 default; set it, or use ``cols_memory_cap``), the batch is processed in chunks and the forward keeps
@@ -21,9 +31,16 @@ no cols for the backward, which remakes them chunk by chunk.
 import contextlib
 
 from scratch.kernels.backend import get_array_module
-from scratch.kernels.im2col import col2im_batch_last, conv_output_size, im2col_batch_last
+from scratch.kernels.im2col import (
+    col2im_batch_last,
+    col2im_per_image,
+    conv_output_size,
+    im2col_batch_last,
+    im2col_per_image,
+)
 
 MAX_COLS_BYTES = 256 * 2**20
+PER_IMAGE_MIN_POSITIONS = 1024
 
 
 @contextlib.contextmanager
@@ -58,6 +75,11 @@ def batch_chunks(x_shape, kernel_size, stride, padding, itemsize) -> list[slice]
     return [slice(start, min(start + step, N)) for start in range(0, N, step)]
 
 
+def per_image(out_hw) -> bool:
+    """Whether the per-image layout is used for an output of (OH, OW) positions per image."""
+    return out_hw[0] * out_hw[1] >= PER_IMAGE_MIN_POSITIONS
+
+
 def conv2d_forward(x, weight, bias, stride, padding):
     """y (N, Cout, OH, OW), and cols for the weight's gradient (None when the batch was chunked)."""
     xp = get_array_module(x)
@@ -68,11 +90,18 @@ def conv2d_forward(x, weight, bias, stride, padding):
     chunks = batch_chunks(x.shape, (KH, KW), stride, padding, x.itemsize)
     y = xp.empty((N, Cout, OH, OW), dtype=x.dtype) if len(chunks) > 1 else None
     for chunk in chunks:
-        cols = im2col_batch_last(batch_last(x[chunk]), (KH, KW), stride, padding)
-        y2 = W2 @ cols
-        if bias is not None:
-            y2 += bias[:, None]
-        y_chunk = batch_first(y2.reshape(Cout, OH, OW, -1))
+        if per_image((OH, OW)):
+            cols = im2col_per_image(x[chunk], (KH, KW), stride, padding)
+            y3 = W2 @ cols  # (Cout, K) @ (n, K, P) -> (n, Cout, P), one product per image
+            if bias is not None:
+                y3 += bias[:, None]
+            y_chunk = y3.reshape(-1, Cout, OH, OW)
+        else:
+            cols = im2col_batch_last(batch_last(x[chunk]), (KH, KW), stride, padding)
+            y2 = W2 @ cols
+            if bias is not None:
+                y2 += bias[:, None]
+            y_chunk = batch_first(y2.reshape(Cout, OH, OW, -1))
         if y is None:
             return y_chunk, cols
         y[chunk] = y_chunk
@@ -80,7 +109,7 @@ def conv2d_forward(x, weight, bias, stride, padding):
 
 
 def conv2d_grad_input(gy, weight, x_shape, stride, padding):
-    """gx = col2im_batch_last(W2.T @ gy2), of shape ``x_shape``."""
+    """gx = col2im(W2.T @ gy), of shape ``x_shape``, in the layout ``per_image`` picks."""
     xp = get_array_module(gy)
     Cout, C, KH, KW = weight.shape
     W2t = weight.reshape(Cout, -1).T
@@ -88,27 +117,42 @@ def conv2d_grad_input(gy, weight, x_shape, stride, padding):
     gx = xp.empty(x_shape, dtype=gy.dtype) if len(chunks) > 1 else None
     for chunk in chunks:
         gy_chunk = gy[chunk]
-        gy2 = batch_last(gy_chunk).reshape(Cout, -1)
-        gxb = col2im_batch_last(W2t @ gy2, (C, *x_shape[2:], gy_chunk.shape[0]), (KH, KW), stride, padding)
+        n = gy_chunk.shape[0]
+        if per_image(gy.shape[2:]):
+            gx_chunk = col2im_per_image(
+                W2t @ gy_chunk.reshape(n, Cout, -1), (n, *x_shape[1:]), (KH, KW), stride, padding
+            )
+        else:
+            gy2 = batch_last(gy_chunk).reshape(Cout, -1)
+            gxb = col2im_batch_last(W2t @ gy2, (C, *x_shape[2:], n), (KH, KW), stride, padding)
+            gx_chunk = batch_first(gxb)
         if gx is None:
-            return batch_first(gxb)
-        gx[chunk] = batch_first(gxb)
+            return gx_chunk
+        gx[chunk] = gx_chunk
     return gx
 
 
 def conv2d_grad_weight(gy, x, kernel_size, stride, padding, cols=None):
-    """gW = gy2 @ cols.T, of shape (Cout, C, KH, KW); ``cols`` from the forward, or remade from x."""
+    """gW = gy @ cols.T summed over the batch, of shape (Cout, C, KH, KW); ``cols`` from the forward, or remade."""
     Cout, C = gy.shape[1], x.shape[1]
-    if cols is not None:
-        return (batch_last(gy).reshape(Cout, -1) @ cols.T).reshape(Cout, C, *kernel_size)
+    chunks = [slice(None)] if cols is not None else batch_chunks(x.shape, kernel_size, stride, padding, x.itemsize)
     gW2 = None
-    for chunk in batch_chunks(x.shape, kernel_size, stride, padding, x.itemsize):
-        cols = im2col_batch_last(batch_last(x[chunk]), kernel_size, stride, padding)
-        term = batch_last(gy[chunk]).reshape(Cout, -1) @ cols.T
-        if gW2 is None:
-            gW2 = term
+    for chunk in chunks:
+        gy_chunk = gy[chunk]
+        if per_image(gy.shape[2:]):
+            chunk_cols = cols if cols is not None else im2col_per_image(x[chunk], kernel_size, stride, padding)
+            gy3 = gy_chunk.reshape(gy_chunk.shape[0], Cout, -1)
+            terms = (gy3[i] @ chunk_cols[i].T for i in range(gy3.shape[0]))  # one product per image
         else:
-            gW2 += term
+            chunk_cols = (
+                cols if cols is not None else im2col_batch_last(batch_last(x[chunk]), kernel_size, stride, padding)
+            )
+            terms = (batch_last(gy_chunk).reshape(Cout, -1) @ chunk_cols.T,)
+        for term in terms:
+            if gW2 is None:
+                gW2 = term
+            else:
+                gW2 += term
     return gW2.reshape(Cout, C, *kernel_size)
 
 

@@ -19,7 +19,10 @@ each window becomes a column, and the batch index is the fastest-moving one,
     cols[(c, kh, kw), (oh, ow, n)] = xb_padded[c, oh*SH + kh, ow*SW + kw, n].
 With the batch last, a window's column for one (c, kh, kw) is copied in runs of OW*N consecutive
 numbers (stride 1) instead of runs of KW = 3, and col2im's additions run over whole rows: the copies
-go at memory speed. ``im2col_batch_last`` and ``col2im_batch_last`` are that pair.
+go at memory speed. ``im2col_batch_last`` and ``col2im_batch_last`` are that pair. On large feature
+maps the convolution uses a third layout, one image at a time (``im2col_per_image``, Caffe's):
+    x (N, C, H, W)  ->  cols (N, C*KH*KW, OH*OW),
+whose products need no transposes at all; ``scratch.kernels.conv`` says which layout when.
 
 All take the array module from their input (NumPy or CuPy). The ``*_loops`` twins and
 ``col2im_add_at`` at the bottom compute the same things the slow, textbook way; they exist for the
@@ -109,6 +112,45 @@ def col2im_batch_last(cols, xb_shape, kernel_size, stride, padding):
         for kw in range(KW):
             padded[:, kh : kh + SH * OH : SH, kw : kw + SW * OW : SW] += blocks[:, kh, kw]
     return padded[:, PH : PH + H, PW : PW + W]
+
+
+def im2col_per_image(x, kernel_size, stride, padding):
+    """Unfold each image's windows into columns: x (N, C, H, W) -> cols (N, C*KH*KW, OH*OW).
+
+    cols[n, (c, kh, kw), (oh, ow)] = x_padded[n, c, oh*SH + kh, ow*SW + kw]: the layout of Caffe's
+    im2col, one image at a time. Copies run in rows of OW numbers (stride 1).
+    """
+    xp = get_array_module(x)
+    (KH, KW), (SH, SW), (PH, PW) = kernel_size, stride, padding
+    N, C, H, W = x.shape
+    OH, OW = conv_output_size(H, KH, SH, PH), conv_output_size(W, KW, SW, PW)
+    if PH or PW:
+        padded = xp.zeros((N, C, H + 2 * PH, W + 2 * PW), dtype=x.dtype)
+        padded[:, :, PH : PH + H, PW : PW + W] = x
+        x = padded
+    x = xp.ascontiguousarray(x)
+    sN, sC, sH, sW = x.strides
+    windows = xp.lib.stride_tricks.as_strided(
+        x, shape=(N, C, KH, KW, OH, OW), strides=(sN, sC, sH, sW, sH * SH, sW * SW)
+    )
+    return windows.reshape(N, C * KH * KW, OH * OW)
+
+
+def col2im_per_image(cols, x_shape, kernel_size, stride, padding):
+    """Fold each image's columns back, summing overlaps: cols (N, C*KH*KW, OH*OW) -> x (N, C, H, W).
+
+    NOTE: ``+=``, as in ``col2im``: overlapping windows add up.
+    """
+    xp = get_array_module(cols)
+    (KH, KW), (SH, SW), (PH, PW) = kernel_size, stride, padding
+    N, C, H, W = x_shape
+    OH, OW = conv_output_size(H, KH, SH, PH), conv_output_size(W, KW, SW, PW)
+    blocks = cols.reshape(N, C, KH, KW, OH, OW)
+    padded = xp.zeros((N, C, H + 2 * PH, W + 2 * PW), dtype=cols.dtype)
+    for kh in range(KH):
+        for kw in range(KW):
+            padded[:, :, kh : kh + SH * OH : SH, kw : kw + SW * OW : SW] += blocks[:, :, kh, kw]
+    return padded[:, :, PH : PH + H, PW : PW + W]
 
 
 def col2im_add_at(cols, x_shape, kernel_size, stride, padding):

@@ -187,8 +187,10 @@ $OW = \lfloor (W + 2 PW - KW) / SW \rfloor + 1$.
 
 **As a matrix product.** `im2col` copies every KH × KW window into one column:
 $X_c = \text{im2col}(x)$ is (C·KH·KW, OH·OW·N), with rows indexed by $(c, k_h, k_w)$ and
-columns by the output position $(i, j, n)$ (the code keeps the batch index fastest, which makes the
-copies run at memory speed). With $W_2$ = `weight.reshape(Cout, C*KH*KW)`, the convolution is one
+columns by the output position $(i, j, n)$. (The code lays these columns out in one of two ways:
+one image at a time on large feature maps, where each image's product is big enough and nothing
+needs transposing, and with the batch index fastest on small ones, so that the copies run at memory
+speed and each product is one large GEMM; the math is the same.) With $W_2$ = `weight.reshape(Cout, C*KH*KW)`, the convolution is one
 matrix product, a Linear layer applied to every window at once:
 
 $$

@@ -200,12 +200,12 @@ SOURCES = {
             TORCH_NATIVE.format(fn="torch.nn.functional.conv2d"),
         ),
         forward_kernels=(
-            code("scratch/kernels/conv.py", "conv2d_forward", "batch_last", "batch_first"),
-            code("scratch/kernels/im2col.py", "im2col_batch_last"),
+            code("scratch/kernels/conv.py", "per_image", "conv2d_forward", "batch_last", "batch_first"),
+            code("scratch/kernels/im2col.py", "im2col_per_image", "im2col_batch_last"),
         ),
         backward_kernels=(
             code("scratch/kernels/conv.py", "conv2d_grad_weight", "conv2d_grad_input"),
-            code("scratch/kernels/im2col.py", "col2im_batch_last"),
+            code("scratch/kernels/im2col.py", "col2im_per_image", "col2im_batch_last"),
         ),
         extra=Part(
             "The definition, one window at a time: the slow twins in `scratch/kernels/conv.py` that the tests "
