@@ -696,3 +696,30 @@ def test_modules_pass_keyword_arguments_to_forward():
     cell = A.RNNCell(3, 2)
     x, h = Tensor(np.ones((4, 3), np.float32)), Tensor(np.full((4, 2), 0.5, np.float32))
     np.testing.assert_array_equal(cell(x, hx=h).data, cell(x, h).data)
+
+
+def test_float32_layers_without_hidden_state_stay_float32_as_torch():
+    x = np.ones((4, 3), np.float32)
+    assert A.RNNCell(3, 2)(x).dtype == np.float32 == torch.nn.RNNCell(3, 2)(torch.ones(4, 3)).detach().numpy().dtype
+    out, h = A.RNN(3, 2)(np.ones((5, 4, 3), np.float32))
+    assert out.dtype == h.dtype == np.float32
+    assert all(p.dtype == np.float32 for p in A.VanillaRNN(3, 4, 2).parameters())  # the default dtype
+
+
+def test_to_moves_every_parameter_and_gradient_to_the_device():
+    from tests import fake_device
+
+    fake_device.register()
+    try:
+        cell = A.RNNCell(3, 2, bias=False)  # its absent biases come first among its parameters
+        net = A.Sequential(A.Linear(2, 3), cell)
+        x = np.ones((4, 2), np.float32)
+        net(x).sum().backward()
+        expected = {name: p.grad.data.copy() for name, p in net.named_parameters()}
+        net.to(fake_device.xp)
+        for name, p in net.named_parameters():
+            assert isinstance(p.data, fake_device.FakeDeviceArray), name
+            assert isinstance(p.grad.data, fake_device.FakeDeviceArray), name
+            np.testing.assert_array_equal(fake_device.xp.asnumpy(p.grad.data), expected[name], err_msg=name)
+    finally:
+        fake_device.unregister()
