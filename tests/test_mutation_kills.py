@@ -337,8 +337,9 @@ def state_dict_layout(state):
             lambda: autograd_models.ResNet(autograd_models.BasicBlock, [1, 1, 1, 1]),
             lambda: reference.models.ResNet(reference.models.BasicBlock, [1, 1, 1, 1]),
         ),
+        (autograd_models.resnet50, reference.models.resnet50),
     ],
-    ids=["resnet18-float64", "resnet50-float64", "ResNet-defaults"],
+    ids=["resnet18-float64", "resnet50-float64", "ResNet-defaults", "resnet50-defaults"],
 )
 def test_resnet_state_dict_has_the_references_keys_shapes_and_dtypes(ours, theirs):
     assert state_dict_layout(ours().state_dict()) == state_dict_layout(theirs().state_dict())
@@ -723,3 +724,22 @@ def test_to_moves_every_parameter_and_gradient_to_the_device():
             np.testing.assert_array_equal(fake_device.xp.asnumpy(p.grad.data), expected[name], err_msg=name)
     finally:
         fake_device.unregister()
+
+
+@pytest.mark.parametrize(
+    "make, x",
+    [
+        (lambda: M.Linear(3, 2), np.ones((4, 3), np.float32)),
+        (lambda: M.Conv2d(2, 3, 2), np.ones((2, 2, 4, 4), np.float32)),
+        (lambda: M.BatchNorm1d(3), np.arange(12, dtype=np.float32).reshape(4, 3)),
+        (lambda: M.RNNCell(3, 2), np.ones((4, 3), np.float32)),
+    ],
+    ids=["Linear", "Conv2d", "BatchNorm1d", "RNNCell"],
+)
+def test_hand_written_float32_layers_give_float32_gradients_for_float64_douts(make, x):
+    layer = make()
+    y = layer(x)
+    dx = layer.backward(np.ones(y.shape, np.float64))
+    dx = dx[0] if isinstance(dx, tuple) else dx
+    assert dx.dtype == np.float32
+    assert all(g.dtype == np.float32 for g in layer.grads.values())
