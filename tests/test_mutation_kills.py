@@ -560,6 +560,7 @@ def test_leaf_backward_with_create_graph_keeps_the_graph_of_the_gradient_as_torc
 GRAPHS = {
     "passes dout through (x + 1)": lambda a, b: (a + 1.0) + b * 0.5,
     "one gy to both inputs (a + b)": lambda a, b: a + b,
+    "one inner gy to both inputs ((a + b) * 2)": lambda a, b: (a + b) * 2.0,
     "views (reshape)": lambda a, b: a.reshape(3, 2) + b.reshape(3, 2),
     "a read-only broadcast (sum)": lambda a, b: (a + b).sum(),
 }
@@ -677,6 +678,26 @@ def test_shared_modules_and_parameters_are_listed_once_as_in_torch():
     ours, theirs = net(A), net(torch.nn)
     assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
     assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+
+
+def test_tied_parameters_and_any_child_name_are_listed_as_in_torch():
+    def net(n):
+        first, second = n.Linear(2, 2), n.Linear(2, 2)
+        second.weight = first.weight  # tied: one parameter under two modules
+        model = n.Sequential(first, second)
+        model.add_module("headX", n.Linear(2, 1))  # a name ending in a letter the mutants strip
+        return model
+
+    ours, theirs = net(A), net(torch.nn)
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
+
+
+def test_transpose_and_reshape_forms_numpy_takes():
+    x = Tensor(np.arange(6.0).reshape(2, 3))
+    np.testing.assert_array_equal(ops.transpose(x, None).data, np.transpose(x.data, None))
+    one = Tensor(np.array([5.0]))
+    assert ops.reshape(one, ()).shape == tuple(torch.reshape(torch.tensor([5.0]), ()).shape) == ()
 
 
 def test_a_module_deep_copies():
