@@ -77,10 +77,11 @@ def report(results: dict, diffs: dict[str, str], seconds: float | None, goal: fl
         "[mutmut](https://mutmut.readthedocs.io) changes one thing at a time in scratch/manual and "
         "scratch/autograd (an operator, a constant, an argument) and runs the tests on each such mutant; a "
         "mutant is killed when a test fails. Score: killed (timeouts included) over all mutants. "
-        f"Goal: {goal:g}%. Rerun with `make mutation`.",
+        f"Goal: {goal:g}%. Rerun with `make mutation`: a first run tests every mutant (about 25 min on 2 cores), "
+        "a later one only the mutants whose code or tests changed, and the last run's survivors.",
         "",
         f"**Score: {score(overall):.1f}%** ({overall['killed'] + overall['timeout']} of {sum(overall.values())} "
-        "mutants killed)" + (f"; run time {seconds / 60:.1f} min" if seconds is not None else "") + ".",
+        "mutants killed)" + (f"; this run took {seconds / 60:.1f} min" if seconds is not None else "") + ".",
         "",
         "| file | " + " | ".join(COLUMNS) + " | total | score |",
         "|---|" + "---:|" * (len(COLUMNS) + 2),

@@ -733,7 +733,7 @@ def test_to_moves_every_parameter_and_gradient_to_the_device():
 
     fake_device.register()
     try:
-        cell = A.RNNCell(3, 2, bias=False)  # its absent biases come first among its parameters
+        cell = A.RNNCell(3, 2, bias=False)
         net = A.Sequential(A.Linear(2, 3), cell)
         x = np.ones((4, 2), np.float32)
         net(x).sum().backward()

@@ -56,7 +56,7 @@ def test_the_score_counts_timeouts_as_kills():
 def test_the_report_gives_scores_per_file_and_every_survivor_with_its_diff(mutants, monkeypatch):
     monkeypatch.setattr(mutation, "EXPLANATIONS", {LINEAR + "3": ("copy=True", "Equivalent: a copy either way.")})
     text, unexamined = mutation.report(mutation.read_results(mutants), DIFFS, seconds=90.0, goal=90)
-    assert "**Score: 66.7%** (4 of 6 mutants killed); run time 1.5 min." in text
+    assert "**Score: 66.7%** (4 of 6 mutants killed); this run took 1.5 min." in text
     assert "| scratch/manual/linear.py | 2 | 1 | 1 | 0 | 0 | 0 | 4 | 75.0% |" in text
     assert "| scratch/manual/activations.py | 1 | 0 | 0 | 0 | 1 | 0 | 2 | 50.0% |" in text
     assert "| **scratch/manual** | 3 | 1 | 1 | 0 | 1 | 0 | 6 | 66.7% |" in text
@@ -76,7 +76,7 @@ def test_a_reason_whose_marker_left_the_diff_is_unexamined(mutants, monkeypatch)
     )
     text, unexamined = mutation.report(mutation.read_results(mutants), DIFFS, seconds=None, goal=90)
     assert unexamined == 1 and f"### `{LINEAR}3` (survived)\n\n**unexamined**" in text
-    assert "run time" not in text
+    assert "this run took" not in text
 
 
 def test_no_run_writes_the_report_and_fails_until_every_survivor_is_explained(mutants, monkeypatch, tmp_path):
