@@ -190,8 +190,9 @@ $X_c = \text{im2col}(x)$ is (C·KH·KW, OH·OW·N), with rows indexed by $(c, k_
 columns by the output position $(i, j, n)$. (The code lays these columns out in one of two ways:
 one image at a time on large feature maps, where each image's product is big enough and nothing
 needs transposing, and with the batch index fastest on small ones, so that the copies run at memory
-speed and each product is one large GEMM; the math is the same.) With $W_2$ = `weight.reshape(Cout, C*KH*KW)`, the convolution is one
-matrix product, a Linear layer applied to every window at once:
+speed and each product is one large GEMM; the math is the same.) With
+$W_2$ = `weight.reshape(Cout, C*KH*KW)`, the convolution is one matrix product, a Linear layer
+applied to every window at once:
 
 $$
 Y_2 = W_2 X_c + b \qquad (\mathrm{Cout},\ OH \cdot OW \cdot N), \qquad
