@@ -547,6 +547,7 @@ def test_leaf_backward_takes_an_array_and_keeps_its_own_copy_as_torch():
     close(x.grad, xt.grad)
 
 
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True:UserWarning")  # torch's, on purpose
 def test_leaf_backward_with_create_graph_keeps_the_graph_of_the_gradient_as_torch():
     x, xt = leaf([0.0, 0.0])
     g, gt = leaf([1.0, 1.0])
