@@ -328,7 +328,11 @@ def plot(data: dict, path) -> bool:
     right.set_title("GFLOP/s against the machine's GEMM rate (higher is better)")
     for ax in (left, right):
         ax.set_xticks(range(len(cases)), cases, rotation=25, ha="right", fontsize=8)
-        ax.legend(fontsize=7)
+    left.legend(fontsize=7)
+    right.set_ylim(
+        0, 1.35 * max([*sgemm_rates(rows).values(), *(rate(e) for t in by_case.values() for e in t.values())])
+    )
+    right.legend(fontsize=7, loc="upper left", ncols=2)  # above the bars: room made by the ylim
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return True
