@@ -345,6 +345,9 @@ def transpose(x, axes=()):
 
 
 def sum(x, axis=None, keepdims=False):
+    x = as_tensor(x)
+    if x.ndim == 0:
+        axis = None  # NOTE: a 0-d tensor's only axis (0 or -1, as torch allows) sums its one element
     return Sum(tuple(axis) if isinstance(axis, list) else axis, keepdims)(x)
 
 
@@ -354,7 +357,8 @@ def mean(x, axis=None, keepdims=False):
     if x.dtype.kind not in "fc":
         raise TypeError(f"mean: could not infer the output dtype; the input dtype must be floating, got {x.dtype}")
     axes = normalize_axes(axis, x.ndim)
-    count = int(np.prod([x.shape[a] for a in axes]))
+    # NOTE: a 0-d tensor has one element, whichever axis is named (torch accepts dim 0 or -1 there)
+    count = int(np.prod([x.shape[a] for a in axes])) if x.ndim else 1
     return sum(x, axes, keepdims) * (1.0 / count if count else float("nan"))
 
 

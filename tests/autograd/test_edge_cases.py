@@ -162,3 +162,18 @@ def test_frozen_weights_give_torchs_input_gradients():
 def test_batch_norm_without_affine_still_checks_the_dtype():
     with pytest.raises(RuntimeError, match=r"float64.*float32"):
         nn.BatchNorm1d(3, affine=False)(np.ones((2, 3)))  # float32 layer, float64 input
+
+
+@pytest.mark.parametrize("axis", [0, -1, (0,), None])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_mean_and_sum_of_a_0d_tensor_along_its_only_axis(axis, keepdims):
+    """torch accepts dim 0 or -1 on a 0-d tensor: the value itself, gradient 1 (mean divides by 1)."""
+    for op in ("mean", "sum"):
+        x, tx = Tensor(np.array(3.0), requires_grad=True), torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+        y = getattr(x, op)(axis=axis, keepdims=keepdims)
+        ty = getattr(tx, op)() if axis is None else getattr(tx, op)(dim=axis, keepdim=keepdims)
+        assert y.shape == tuple(ty.shape), f"{op}: yours {y.shape} vs torch {tuple(ty.shape)}"
+        y.backward()
+        ty.backward()
+        close(y.data, ty, f"{op} of a 0-d tensor")
+        close(x.grad.data, tx.grad, f"d {op} / dx of a 0-d tensor")
