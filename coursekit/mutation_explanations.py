@@ -316,7 +316,7 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
         IDENTITY_SHORTCUT,
     ),
     "scratch.autograd.ops.x_mean__mutmut_5": ('.dtype.kind not in "XXfcXX":', KIND_STRING),
-    "scratch.autograd.ops.x_mean__mutmut_29": ('f count else float("NAN"))', NAN_SPELLING),
+    "scratch.autograd.ops.x_mean__mutmut_32": ('f count else float("NAN"))', NAN_SPELLING),
     "scratch.autograd.ops.x_broadcast_to__mutmut_1": (
         "return x if (as_tensor(x).shape == tuple(shape)) and False else Broadc",
         IDENTITY_SHORTCUT,
