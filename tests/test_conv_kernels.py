@@ -117,3 +117,17 @@ def test_large_maps_against_torch(x_shape, cout, kernel, stride, padding):
     np.testing.assert_allclose(
         layer.grads["bias"], tb.grad.numpy(), rtol=1e-10, atol=1e-12, err_msg="yours vs torch: db"
     )
+
+
+@pytest.mark.parametrize("hw", [(5, 5), (32, 32)], ids=["batch last", "per image"])
+def test_an_empty_batch_gives_empty_results_as_in_torch(hw):
+    """N = 0: torch returns a (0, Cout, OH, OW) output, a (0, C, H, W) gradient and a zero weight gradient."""
+    import scratch.manual as nn
+
+    layer = nn.Conv2d(2, 3, 3, padding=1, dtype=np.float64)
+    y = layer(np.zeros((0, 2, *hw)))
+    assert y.shape == (0, 3, *hw)
+    dx = layer.backward(np.zeros(y.shape))
+    assert dx.shape == (0, 2, *hw)
+    np.testing.assert_array_equal(layer.grads["weight"], np.zeros((3, 2, 3, 3)))
+    np.testing.assert_array_equal(layer.grads["bias"], np.zeros(3))

@@ -29,6 +29,7 @@ no cols for the backward, which remakes them chunk by chunk.
 """
 
 import contextlib
+import math
 
 from scratch.kernels.backend import get_array_module
 from scratch.kernels.im2col import (
@@ -57,13 +58,15 @@ def cols_memory_cap(nbytes: int):
 def batch_last(a):
     """(N, C, H, W) -> (C, H, W, N), contiguous: the transpose of a (N, C*H*W) matrix."""
     xp = get_array_module(a)
-    return xp.ascontiguousarray(a.reshape(a.shape[0], -1).T).reshape(*a.shape[1:], a.shape[0])
+    # NOTE: sizes spelled out, not -1: an empty batch (N = 0) leaves -1 undefined
+    return xp.ascontiguousarray(a.reshape(a.shape[0], math.prod(a.shape[1:])).T).reshape(*a.shape[1:], a.shape[0])
 
 
 def batch_first(ab):
     """(C, H, W, N) -> (N, C, H, W), contiguous: the inverse of ``batch_last``."""
     xp = get_array_module(ab)
-    return xp.ascontiguousarray(ab.reshape(-1, ab.shape[-1]).T).reshape(ab.shape[-1], *ab.shape[:-1])
+    matrix = ab.reshape(math.prod(ab.shape[:-1]), ab.shape[-1])
+    return xp.ascontiguousarray(matrix.T).reshape(ab.shape[-1], *ab.shape[:-1])
 
 
 def batch_chunks(x_shape, kernel_size, stride, padding, itemsize) -> list[slice]:
@@ -72,7 +75,7 @@ def batch_chunks(x_shape, kernel_size, stride, padding, itemsize) -> list[slice]
     (KH, KW), (SH, SW), (PH, PW) = kernel_size, stride, padding
     per_image = C * KH * KW * conv_output_size(H, KH, SH, PH) * conv_output_size(W, KW, SW, PW) * itemsize
     step = max(1, min(N, MAX_COLS_BYTES // max(per_image, 1)))
-    return [slice(start, min(start + step, N)) for start in range(0, N, step)]
+    return [slice(start, min(start + step, N)) for start in range(0, max(N, 1), step)]  # one, empty, for N = 0
 
 
 def per_image(out_hw) -> bool:
@@ -90,18 +93,20 @@ def conv2d_forward(x, weight, bias, stride, padding):
     chunks = batch_chunks(x.shape, (KH, KW), stride, padding, x.itemsize)
     y = xp.empty((N, Cout, OH, OW), dtype=x.dtype) if len(chunks) > 1 else None
     for chunk in chunks:
+        x_chunk = x[chunk]
+        n = x_chunk.shape[0]
         if per_image((OH, OW)):
-            cols = im2col_per_image(x[chunk], (KH, KW), stride, padding)
+            cols = im2col_per_image(x_chunk, (KH, KW), stride, padding)
             y3 = W2 @ cols  # (Cout, K) @ (n, K, P) -> (n, Cout, P), one product per image
             if bias is not None:
                 y3 += bias[:, None]
-            y_chunk = y3.reshape(-1, Cout, OH, OW)
+            y_chunk = y3.reshape(n, Cout, OH, OW)
         else:
-            cols = im2col_batch_last(batch_last(x[chunk]), (KH, KW), stride, padding)
+            cols = im2col_batch_last(batch_last(x_chunk), (KH, KW), stride, padding)
             y2 = W2 @ cols
             if bias is not None:
                 y2 += bias[:, None]
-            y_chunk = batch_first(y2.reshape(Cout, OH, OW, -1))
+            y_chunk = batch_first(y2.reshape(Cout, OH, OW, n))
         if y is None:
             return y_chunk, cols
         y[chunk] = y_chunk
@@ -120,7 +125,7 @@ def conv2d_grad_input(gy, weight, x_shape, stride, padding):
         n = gy_chunk.shape[0]
         if per_image(gy.shape[2:]):
             gx_chunk = col2im_per_image(
-                W2t @ gy_chunk.reshape(n, Cout, -1), (n, *x_shape[1:]), (KH, KW), stride, padding
+                W2t @ gy_chunk.reshape(n, Cout, gy.shape[2] * gy.shape[3]), (n, *x_shape[1:]), (KH, KW), stride, padding
             )
         else:
             gy2 = batch_last(gy_chunk).reshape(Cout, -1)
@@ -136,12 +141,12 @@ def conv2d_grad_weight(gy, x, kernel_size, stride, padding, cols=None):
     """gW = gy @ cols.T summed over the batch, of shape (Cout, C, KH, KW); ``cols`` from the forward, or remade."""
     Cout, C = gy.shape[1], x.shape[1]
     chunks = [slice(None)] if cols is not None else batch_chunks(x.shape, kernel_size, stride, padding, x.itemsize)
-    gW2 = None
+    gW2 = get_array_module(gy).zeros((Cout, C * kernel_size[0] * kernel_size[1]), dtype=gy.dtype)
     for chunk in chunks:
         gy_chunk = gy[chunk]
         if per_image(gy.shape[2:]):
             chunk_cols = cols if cols is not None else im2col_per_image(x[chunk], kernel_size, stride, padding)
-            gy3 = gy_chunk.reshape(gy_chunk.shape[0], Cout, -1)
+            gy3 = gy_chunk.reshape(gy_chunk.shape[0], Cout, gy.shape[2] * gy.shape[3])
             terms = (gy3[i] @ chunk_cols[i].T for i in range(gy3.shape[0]))  # one product per image
         else:
             chunk_cols = (
@@ -149,10 +154,7 @@ def conv2d_grad_weight(gy, x, kernel_size, stride, padding, cols=None):
             )
             terms = (batch_last(gy_chunk).reshape(Cout, -1) @ chunk_cols.T,)
         for term in terms:
-            if gW2 is None:
-                gW2 = term
-            else:
-                gW2 += term
+            gW2 += term
     return gW2.reshape(Cout, C, *kernel_size)
 
 
