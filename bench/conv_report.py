@@ -179,13 +179,10 @@ def split_table(rows: list[Entry]) -> list[str]:
         cells = [f"{split[p]:.3g} ms ({split[p] / total:.0%})" for p in PHASES]
         gemm_rate = e.gflop / (split["gemm"] / 1e3)
         peak = e.extra.get("peak_extra_mb", math.nan)
+        floor_cell = f"{floor[case]:.2f}" if case in floor else "—"
         lines.append(
             f"| {case} | {e.extra.get('layout', '?')} | {total:.3g} ms | {' | '.join(cells)} "
-            f"| {other:.2g} ms ({other / total:.0%}) | {gemm_rate:.0f} "
-            f"| {floor[case]:.2f} | {peak:.1f} MB |"
-            if case in floor
-            else f"| {case} | {e.extra.get('layout', '?')} | {total:.3g} ms | {' | '.join(cells)} "
-            f"| {other:.2g} ms ({other / total:.0%}) | {gemm_rate:.0f} | — | {peak:.1f} MB |"
+            f"| {other:.2g} ms ({other / total:.0%}) | {gemm_rate:.0f} | {floor_cell} | {peak:.1f} MB |"
         )
     if floor:
         lines += [

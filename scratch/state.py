@@ -23,10 +23,9 @@ def load_arrays(owner: str, own: dict, state_dict, strict: bool = True) -> None:
             problems.append(f"Missing key(s) in state_dict: {', '.join(map(repr, missing))}.")
         if unexpected:
             problems.append(f"Unexpected key(s) in state_dict: {', '.join(map(repr, unexpected))}.")
-    for key, target in own.items():
-        if key not in given:
-            continue
-        value = to_device(given[key], np)
+    values = {key: to_device(given[key], np) for key in own if key in given}  # on the host, to check
+    for key, value in values.items():
+        target = own[key]
         if target.dtype.kind in "iu" and value.dtype.kind not in "iu":
             problems.append(f"{key} is a counter ({target.dtype}); refusing to truncate a {value.dtype} value.")
         if value.shape != target.shape:
@@ -36,6 +35,5 @@ def load_arrays(owner: str, own: dict, state_dict, strict: bool = True) -> None:
             )
     if problems:
         raise RuntimeError(f"Error(s) in loading state_dict for {owner}:\n\t" + "\n\t".join(problems))
-    for key, target in own.items():
-        if key in given:
-            target[...] = to_device(given[key], get_array_module(target))
+    for key, value in values.items():
+        own[key][...] = to_device(value, get_array_module(own[key]))
