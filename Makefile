@@ -54,7 +54,7 @@ docs: setup
 	$(BIN)/python -m sphinx -W --keep-going -q -b html docs/site build/docs
 
 mutation: setup
-	$(ONE_THREAD) CI=1 $(BIN)/python -m coursekit.mutation --report report
+	$(ONE_THREAD) CI=1 $(BIN)/python -m tools.mutation --report report
 
 lint: setup
 	$(BIN)/ruff check .

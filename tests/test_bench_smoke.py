@@ -37,10 +37,10 @@ def test_a_benchmark_refuses_to_time_a_wrong_answer():
 
 
 def test_the_gpu_benchmark_step_on_the_stand_in_device():
-    """bench's CuPy path, run on tests/fake_device.py's arrays: it computes torch's answers on the device."""
+    """bench's CuPy path, run on scratch_parity/fake_device.py's arrays: it computes torch's answers on the device."""
     from bench.conv_cases import ConvCase
     from bench.test_conv import Problem, cupy_step
-    from tests import fake_device
+    from scratch_parity import fake_device
 
     fake_device.register()
     try:

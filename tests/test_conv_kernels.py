@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from scratch.kernels import conv
 from scratch.validation import as_pair
-from tests.strategies import SEEDS, conv_configs
+from scratch_parity.strategies import SEEDS, conv_configs
 
 
 @pytest.fixture(params=["per image", "batch last"])

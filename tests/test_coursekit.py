@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from coursekit.starter import LAYERS, main, starter_module
-from tests.grading import Grades, gradescope
+from scratch_parity.grading import Grades, gradescope
+from scratch_parity.starter import LAYERS, main, starter_module
 
 
 def test_the_starter_leaves_every_backward_to_write(tmp_path):
@@ -64,7 +64,7 @@ def test_scores_weigh_each_kind_of_check_equally():
 def check(module, tmp_path, *options, cwd):
     """scratch-check on ``module`` (serially, two ops), returning its exit status and results.json."""
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "coursekit", module, "--out", str(out), "-n", "0", *options]
+    command = [sys.executable, "-m", "scratch_parity", module, "--out", str(out), "-n", "0", *options]
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600)
     results = json.loads((out / "results.json").read_text())
     assert (out / "junit.xml").exists() and (out / "grades.md").exists()

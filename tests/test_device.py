@@ -1,4 +1,4 @@
-"""The array-module switch, tested without a GPU on the stand-in device of ``tests/fake_device.py``.
+"""The array-module switch, tested without a GPU on the stand-in device of ``scratch_parity/fake_device.py``.
 
 Every registry op, hand-written and autograd, runs on device arrays and gives the NumPy answer to
 the last bit or two (float64: the stand-in computes with NumPy, though ``**`` may take another
@@ -22,12 +22,12 @@ import scratch.manual as manual
 from scratch.kernels import conv
 from scratch.kernels.backend import get_array_module, is_array, to_device
 from scratch.optim import SGD, Adam
-from tests import fake_device
-from tests.fake_device import FakeDeviceArray, HostDeviceMixError
-from tests.implementations import BUILT_IN, implementation
-from tests.registry import OPS_LIST
-from tests.sample import make_sample
-from tests.strategies import SEEDS
+from scratch_parity import fake_device
+from scratch_parity.fake_device import FakeDeviceArray, HostDeviceMixError
+from scratch_parity.implementations import BUILT_IN, implementation
+from scratch_parity.registry import OPS_LIST
+from scratch_parity.sample import make_sample
+from scratch_parity.strategies import SEEDS
 
 ROOT = Path(__file__).resolve().parents[1]
 xp = fake_device.xp
@@ -144,7 +144,7 @@ def run_pytest(*args):
 
 
 def test_the_device_flag_runs_the_parity_suite_on_the_stand_in():
-    result = run_pytest("tests/test_parity.py", "--device=fake", "-k", "gradient and (Conv2d or BatchNorm2d)")
+    result = run_pytest("scratch_parity/suite/test_parity.py", "--device=fake", "-k", "gradient and (Conv2d or BatchNorm2d)")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "8 passed" in result.stdout, result.stdout[-500:]
 
@@ -156,6 +156,6 @@ def test_the_device_flag_skips_cleanly_without_a_gpu():
         pytest.skip("CuPy is installed here: this test is about machines without it")
     except ImportError:
         pass
-    result = run_pytest("tests/test_parity.py", "--device=cupy", "-k", "gradient and Linear", "-rs")
+    result = run_pytest("scratch_parity/suite/test_parity.py", "--device=cupy", "-k", "gradient and Linear", "-rs")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "skipped" in result.stdout and "--device=cupy: no usable CUDA GPU" in result.stdout

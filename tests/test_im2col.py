@@ -25,7 +25,7 @@ from scratch.kernels.im2col import (
     im2col_per_image,
 )
 from scratch.validation import as_pair
-from tests.strategies import SEEDS, conv_configs
+from scratch_parity.strategies import SEEDS, conv_configs
 
 
 def geometry(config):

@@ -27,7 +27,7 @@ import scratch.autograd.models
 import scratch.manual.models
 from reference import to_numpy
 from scratch.autograd import Tensor
-from tests.model_parity import biases_with_zero_gradient, randomise, rel_error, share_dropout_masks
+from scratch_parity.model_parity import biases_with_zero_gradient, randomise, rel_error, share_dropout_masks
 
 REL_TOL = 1e-9
 SIDES = {"manual": scratch.manual.models, "autograd": scratch.autograd.models, "torch": reference.models}

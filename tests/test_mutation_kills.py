@@ -1,4 +1,4 @@
-"""Behaviour that only mutation testing showed untested (`make mutation`, coursekit/mutation.py), checked
+"""Behaviour that only mutation testing showed untested (`make mutation`, tools/mutation.py), checked
 against torch, the reference twins or the layers' documented contract: errors naming the layer or
 function, reprs, torch's defaults, the engine's reflected operators and op factories, the RNN cell
 without a hidden state, and dtypes kept."""
@@ -17,9 +17,8 @@ import scratch.manual as M
 import scratch.manual.models as manual_models
 from reference.losses import sigmoid_focal_loss as torch_focal_loss
 from scratch.autograd import Tensor, enable_grad, is_grad_enabled, no_grad
-from tests.registry import OPS_LIST, TOLERANCES
-from tests.sample import Config
-from tests.test_parity import build
+from scratch_parity.registry import OPS_LIST, TOLERANCES
+from scratch_parity.sample import Config, build
 
 TOL = TOLERANCES["float64"]
 
@@ -730,7 +729,7 @@ def test_float32_layers_without_hidden_state_stay_float32_as_torch():
 
 
 def test_to_moves_every_parameter_and_gradient_to_the_device():
-    from tests import fake_device
+    from scratch_parity import fake_device
 
     fake_device.register()
     try:

@@ -1,10 +1,10 @@
-"""coursekit.mutation's reading of mutmut's results and its report, on fabricated results (no mutmut run)."""
+"""tools.mutation's reading of mutmut's results and its report, on fabricated results (no mutmut run)."""
 
 import json
 
 import pytest
 
-from coursekit import mutation
+from tools import mutation
 
 LINEAR = "scratch.manual.linear.xǁLinearǁforward__mutmut_"
 RELU = "scratch.manual.activations.xǁReLUǁbackward__mutmut_"
@@ -93,7 +93,7 @@ def test_no_run_writes_the_report_and_fails_until_every_survivor_is_explained(mu
 
 
 def test_the_zoo_report_quotes_the_score_of_the_snapshot(mutants, tmp_path):
-    from tests.parity_report import mutation_score
+    from scratch_parity.parity_report import mutation_score
 
     snapshot = tmp_path / "mutation.md"
     snapshot.write_text(mutation.report(mutation.read_results(mutants), DIFFS, seconds=None, goal=90)[0])

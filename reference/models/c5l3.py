@@ -1,5 +1,6 @@
-"""C5L3: the seed course's CNN baseline (5 convolutions, 3 linear layers), in torch: the twin of
-``scratch.autograd.models.c5l3``, line for line, with the same module names and state_dict keys.
+"""C5L3: the seed course's CNN baseline (5 convolutions, 3 linear layers), written in torch
+independently of ``scratch`` (no shared recipe), so the three-way layout test compares independent
+builds; the module names and state_dict keys are those of ``scratch.autograd.models.c5l3``.
 
 Shapes, for x of shape (N, in_channels, S, S) with S = image_size and the default widths:
     conv block 1 + max-pool    (N, 128, S/2, S/2)
@@ -18,10 +19,11 @@ its pool); "linear", a Dropout(p) after each hidden linear layer's ReLU. Dropout
 """
 
 import torch
-from torch.nn import Flatten, Module, Sequential
+from torch.nn import BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential
 
-import reference
-from scratch.architectures import c5l3_layers
+from reference import Dropout
+
+POOL_AFTER = (0, 1, 4)  # the 2x2 max-pools follow conv blocks 1, 2 and 5 (0-based)
 
 
 class C5L3(Module):
@@ -41,12 +43,40 @@ class C5L3(Module):
         dtype=torch.float32,
     ):
         super().__init__()
-        features, classifier = c5l3_layers(
-            reference, in_channels, num_classes, image_size, widths, hidden, batch_norm, dropout, p, dtype
-        )
+        if image_size <= 0 or image_size % 8:
+            raise ValueError(
+                f"C5L3: image_size must be a positive multiple of 8 (three 2x2 max-pools), got {image_size}"
+            )
+        if len(widths) != 5:
+            raise ValueError(f"C5L3: widths must give 5 conv widths, got {tuple(widths)}")
+        if len(hidden) != 2:
+            raise ValueError(f"C5L3: hidden must give 2 hidden sizes, got {tuple(hidden)}")
+        if dropout not in (None, "conv", "linear"):
+            raise ValueError(f"C5L3: dropout must be None, 'conv' or 'linear', got {dropout!r}")
+
+        features, channels = [], in_channels
+        for i, width in enumerate(widths):
+            features.append(Conv2d(channels, width, 3, padding=1, dtype=dtype))
+            if batch_norm:
+                features.append(BatchNorm2d(width, dtype=dtype))
+            features.append(ReLU())
+            if i in POOL_AFTER:
+                features.append(MaxPool2d(2))
+            if dropout == "conv":
+                features.append(Dropout(p))
+            channels = width
+
+        side = image_size // 8
+        classifier, size = [], channels * side * side
+        for width in hidden:
+            classifier += [Linear(size, width, dtype=dtype), ReLU()]
+            if dropout == "linear":
+                classifier.append(Dropout(p))
+            size = width
+
         self.features = Sequential(*features)
         self.flatten = Flatten()
-        self.classifier = Sequential(*classifier)
+        self.classifier = Sequential(*classifier, Linear(size, num_classes, dtype=dtype))
 
     def forward(self, x):
         return self.classifier(self.flatten(self.features(x)))

@@ -1,5 +1,6 @@
-"""MLP: a multilayer perceptron (the seed course's first assignment), in torch: the twin of
-``scratch.autograd.models.mlp``, line for line, with the same module names and state_dict keys.
+"""MLP: a multilayer perceptron (the seed course's first assignment), written in torch independently
+of ``scratch`` (no shared recipe), so the three-way layout test compares independent builds; the
+module names and state_dict keys are those of ``scratch.autograd.models.mlp``.
 
 Shapes, for x of shape (N, in_features) and hidden = (h_1, ..., h_k):
     linear, activation    (N, h_1)
@@ -12,10 +13,9 @@ The layers are one Sequential named ``layers``: keys "layers.0.weight", "layers.
 """
 
 import torch
-from torch.nn import Module, Sequential
+from torch.nn import SELU, LeakyReLU, Linear, Module, ReLU, Sequential, Sigmoid, Tanh
 
-import reference
-from scratch.architectures import mlp_layers
+ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "leaky_relu": LeakyReLU, "selu": SELU}
 
 
 class MLP(Module):
@@ -31,7 +31,16 @@ class MLP(Module):
         dtype=torch.float32,
     ):
         super().__init__()
-        self.layers = Sequential(*mlp_layers(reference, in_features, hidden, num_classes, activation, dtype))
+        sizes = (in_features, *hidden, num_classes)
+        if any(int(size) != size or size <= 0 for size in sizes):
+            raise ValueError(f"MLP: in_features, hidden and num_classes must be positive integers, got {sizes}")
+        if activation not in tuple(ACTIVATIONS):
+            raise ValueError(f"MLP: activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        layers, size = [], in_features
+        for width in hidden:
+            layers += [Linear(size, width, dtype=dtype), ACTIVATIONS[activation]()]
+            size = width
+        self.layers = Sequential(*layers, Linear(size, num_classes, dtype=dtype))
 
     def forward(self, x):
         return self.layers(x)

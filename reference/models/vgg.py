@@ -1,5 +1,6 @@
-"""VGG: the reduced VGG of the seed CNN assignment, in torch: the twin of
-``scratch.autograd.models.vgg``, line for line, with the same module names and state_dict keys.
+"""VGG: the reduced VGG of the seed CNN assignment, written in torch independently of ``scratch``
+(no shared recipe), so the three-way layout test compares independent builds; the module names and
+state_dict keys are those of ``scratch.autograd.models.vgg``.
 
 Shapes, for x of shape (N, in_channels, S, S) with S = image_size and the default widths (64, 128, 256):
     block 1: conv, conv, max-pool    (N, 64, S/2, S/2)
@@ -14,10 +15,7 @@ Each block halves the image, so image_size must be a multiple of 2**len(widths) 
 """
 
 import torch
-from torch.nn import Flatten, Module, Sequential
-
-import reference
-from scratch.architectures import vgg_layers
+from torch.nn import BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential
 
 
 class VGG(Module):
@@ -35,12 +33,35 @@ class VGG(Module):
         dtype=torch.float32,
     ):
         super().__init__()
-        features, classifier = vgg_layers(
-            reference, in_channels, num_classes, image_size, widths, hidden, batch_norm, dtype
-        )
+        if len(widths) == 0:
+            raise ValueError("VGG: widths must give at least one block width, got ()")
+        pools = 2 ** len(widths)
+        if image_size <= 0 or image_size % pools:
+            raise ValueError(
+                f"VGG: image_size must be a positive multiple of {pools} ({len(widths)} 2x2 max-pools), "
+                f"got {image_size}"
+            )
+        if hidden <= 0:
+            raise ValueError(f"VGG: hidden must be a positive size, got {hidden}")
+
+        features, channels = [], in_channels
+        for width in widths:
+            for _ in range(2):
+                features.append(Conv2d(channels, width, 3, padding=1, dtype=dtype))
+                if batch_norm:
+                    features.append(BatchNorm2d(width, dtype=dtype))
+                features.append(ReLU())
+                channels = width
+            features.append(MaxPool2d(2))
+
+        side = image_size // pools
         self.features = Sequential(*features)
         self.flatten = Flatten()
-        self.classifier = Sequential(*classifier)
+        self.classifier = Sequential(
+            Linear(channels * side * side, hidden, dtype=dtype),
+            ReLU(),
+            Linear(hidden, num_classes, dtype=dtype),
+        )
 
     def forward(self, x):
         return self.classifier(self.flatten(self.features(x)))

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 import scratch.autograd.functional as AF
 from scratch.autograd import Tensor
-from tests.registry import TOLERANCES
-from tests.strategies import SEEDS
+from scratch_parity.registry import TOLERANCES
+from scratch_parity.strategies import SEEDS
 
 TOL = TOLERANCES["float64"]
 

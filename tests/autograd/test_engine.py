@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from scratch.autograd import Tensor, no_grad
-from tests.registry import TOLERANCES
-from tests.strategies import SEEDS
+from scratch_parity.registry import TOLERANCES
+from scratch_parity.strategies import SEEDS
 
 TOL = TOLERANCES["float64"]
 

@@ -9,8 +9,8 @@ from hypothesis.extra import numpy as hnp
 
 import scratch.autograd.functional as AF
 from scratch.autograd import Tensor
-from tests.registry import TOLERANCES
-from tests.strategies import SEEDS
+from scratch_parity.registry import TOLERANCES
+from scratch_parity.strategies import SEEDS
 
 TOL = TOLERANCES["float64"]
 ACTIVATIONS = {

@@ -21,7 +21,7 @@ from reference import models as R
 from reference import to_numpy
 from scratch.autograd import Tensor, nn
 from scratch.autograd import models as A
-from tests.model_parity import biases_with_zero_gradient, randomise, rel_error, share_dropout_masks
+from scratch_parity.model_parity import biases_with_zero_gradient, randomise, rel_error, share_dropout_masks
 
 REL_TOL = 1e-9
 

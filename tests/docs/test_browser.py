@@ -8,8 +8,8 @@ import json
 
 import pytest
 
+from scratch_parity.registry import OPS_LIST
 from tests.docs.browser import chromium, find_chromium, result, serve, with_script
-from tests.registry import OPS_LIST
 
 PAGE = "Conv2d"  # the op page with the most of everything: kernels on both sides, long formulas
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.registry import OPS, OPS_LIST
+from scratch_parity.registry import OPS, OPS_LIST
 
 SITE_SOURCE = Path(__file__).resolve().parents[2] / "docs" / "site"
 sys.path.insert(0, str(SITE_SOURCE))  # the generators' package, as conf.py imports it

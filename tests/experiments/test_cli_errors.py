@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from experiments.cli import main
-from experiments.config import parse_args
+from scratch_parity.experiments.cli import main
+from scratch_parity.experiments.config import parse_args
 
 # argv -> a phrase the message must contain
 BAD = {
@@ -75,7 +75,7 @@ def test_help_lists_the_options(capsys):
 def test_the_command_itself_prints_no_traceback(tmp_path):
     """As a process (what a user runs): status 2 and the message, quickly (nothing heavy imported)."""
     done = subprocess.run(
-        [sys.executable, "-m", "experiments.cli", "--model", "rnn", "--dataset", "moons", "--results", str(tmp_path)],
+        [sys.executable, "-m", "scratch_parity.experiments.cli", "--model", "rnn", "--dataset", "moons", "--results", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from experiments import reproduce
-from experiments.reproduce import C5L3_SETTINGS, IMPLS, QUICK, main
-from experiments.tables import (
+from scratch_parity.experiments import reproduce
+from scratch_parity.experiments.reproduce import C5L3_SETTINGS, IMPLS, QUICK, main
+from scratch_parity.experiments.tables import (
     all_at_least,
     first_epoch_reaching,
     goal_line,

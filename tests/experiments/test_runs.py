@@ -6,10 +6,10 @@ Each run calls ``main`` in-process with tiny models and data, writing into pytes
 import numpy as np
 import pytest
 
-from experiments.batching import epoch_batches
-from experiments.cli import main
-from experiments.records import read_record, run_dir
 from scratch.data import digits
+from scratch_parity.experiments.batching import epoch_batches
+from scratch_parity.experiments.cli import main
+from scratch_parity.experiments.records import read_record, run_dir
 
 IMPLS = ("manual", "autograd", "torch")
 EPOCH_KEYS = {"epoch", "lr", "train_loss", "train_acc", "test_loss", "test_acc", "time_s", "eval_time_s"}

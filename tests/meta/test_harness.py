@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 import reference
 from scratch.manual import Sigmoid
-from tests.checks import ParityError, assert_close, discrepancy
-from tests.implementations import TORCH, ManualContract, implementation
-from tests.registry import OPS, TOLERANCES
-from tests.sample import make_sample
-from tests.strategies import SEEDS, conv_configs, pool_configs
+from scratch_parity.checks import ParityError, assert_close, discrepancy
+from scratch_parity.implementations import TORCH, ManualContract, implementation
+from scratch_parity.registry import OPS, TOLERANCES
+from scratch_parity.sample import make_sample
+from scratch_parity.strategies import SEEDS, conv_configs, pool_configs
 
 
 def test_pool_strategy_draws_overlapping_windows():

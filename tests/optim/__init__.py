@@ -12,8 +12,8 @@ import torch
 import scratch.autograd.nn as autograd_nn
 import scratch.manual as manual
 from scratch.autograd import Tensor
-from tests.checks import Discrepancy, ParityError, discrepancy
-from tests.registry import TOLERANCES, Tolerance
+from scratch_parity.checks import Discrepancy, ParityError, discrepancy
+from scratch_parity.registry import TOLERANCES, Tolerance
 
 WORLDS = ["scratch.manual", "scratch.autograd.nn"]
 IMPL = "scratch.optim"

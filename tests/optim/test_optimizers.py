@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 import scratch.optim
 from scratch.autograd import Tensor
+from scratch_parity.strategies import SEEDS
 from tests.optim import (
     IMPL,
     TOLERANCE,
@@ -39,7 +40,6 @@ from tests.optim import (
     set_grad,
     torch_twins,
 )
-from tests.strategies import SEEDS
 
 STEPS = 20
 OPTIMIZERS = ["SGD", "Adam", "AdamW", "RMSprop"]

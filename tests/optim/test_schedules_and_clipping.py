@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 import scratch.optim
 from scratch.autograd import Tensor
+from scratch_parity.registry import TOLERANCES
+from scratch_parity.strategies import SEEDS
 from tests.optim import IMPL, TOLERANCE, WORLDS, compare, get_grad, make_linear, reproduction, set_grad, torch_twins
-from tests.registry import TOLERANCES
-from tests.strategies import SEEDS
 
 EPOCHS = 30
 SCHEDULES = ["ExponentialLR", "StepLR"]

@@ -1,7 +1,7 @@
 """The bug zoo: every planted bug is caught, by the checks its entry names; our own layers are not.
 
 With ``--parity-report=DIR``, the matrix of mutants against the checks that caught them is written
-to DIR/zoo.md (each test records its row; tests/parity_report.py writes the table).
+to DIR/zoo.md (each test records its row; scratch_parity/parity_report.py writes the table).
 """
 
 import numpy as np
@@ -9,10 +9,10 @@ import pytest
 
 import scratch.manual as manual
 from scratch.kernels.im2col import im2col
-from tests.registry import OPS
-from tests.sample import make_sample
-from tests.zoo import harness
-from tests.zoo.mutants import MUTANTS, TEMPLATE_OPS, TEMPLATES
+from scratch_parity.registry import OPS
+from scratch_parity.sample import make_sample
+from scratch_parity.zoo import harness
+from scratch_parity.zoo.mutants import MUTANTS, TEMPLATE_OPS, TEMPLATES
 
 
 def zoo_row(kind: str, name: str, op: str, description: str, verdict: harness.Verdict, expected=(), order=0):

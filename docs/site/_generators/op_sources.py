@@ -362,7 +362,7 @@ SOURCES = {
         extra=Part(
             "The parity tests build this network from each implementation's namespace (`nn` is "
             "`scratch.manual`, `scratch.autograd.nn` or `reference`):",
-            (code("tests/registry.py", "build_sequential"),),
+            (code("scratch_parity/registry.py", "build_sequential"),),
         ),
     ),
     "RNNCell": OpSources(

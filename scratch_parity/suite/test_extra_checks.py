@@ -1,18 +1,18 @@
 """The bug zoo's own checks, run on the implementations under test (ours, or ``--impl``'s module).
 
-The generic checks (tests/test_parity.py) miss some classic bugs (tests/zoo/ shows which):
+The generic checks (scratch_parity/suite/test_parity.py) miss some classic bugs (tests/zoo/ shows which):
   extremes      |x| = 1000 (a sigmoid or softmax without the stable formula overflows);
   fresh masks   a dropout backward that draws its own mask (one injected mask hides it);
   accumulation  parameter gradients that are overwritten instead of summed over backward calls.
-Here they run on fixed examples (tests/zoo/harness.py), once per op they apply to; and the RNN over
+Here they run on fixed examples (scratch_parity/zoo/harness.py), once per op they apply to; and the RNN over
 whole sequences (BPTT), in either contract.
 """
 
 import numpy as np
 import pytest
 
-from tests.registry import OPS_LIST
-from tests.zoo.harness import (
+from scratch_parity.registry import OPS_LIST
+from scratch_parity.zoo.harness import (
     EXTREME_CASES,
     applies,
     check_accumulation,

@@ -3,43 +3,24 @@
 Each parity test measures one (op, implementation, check, dtype) cell through the ``parity``
 fixture; the largest errors seen over all hypothesis examples travel with the test report (so this
 works under pytest-xdist too). ``--parity-report=DIR`` writes DIR/parity.md and DIR/parity.json and
-prints the matrix at the end of the run. The bug zoo (tests/zoo) records its rows the same way, and
+prints the matrix at the end of the run. The bug zoo (tests/zoo/test_zoo.py) records its rows the same way, and
 DIR/zoo.md gets the matrix of planted bugs against the checks that caught them.
 """
 
 import json
 import re
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.checks import Discrepancy, ParityError
-from tests.registry import OPS, OPS_LIST, OTHER_DIVERGENCES
-
-
-class ParityCell:
-    """The largest errors of one check across every example hypothesis ran."""
-
-    def __init__(self):
-        self.key: dict | None = None
-        self.seen = Discrepancy.none()
-
-    @contextmanager
-    def measure(self, op: str, impl: str, check: str, dtype: str):
-        self.key = dict(op=op, impl=impl, check=check, dtype=dtype)
-        try:
-            yield self
-        except ParityError as e:
-            self.seen = self.seen.merge(e.discrepancy)
-            raise
-
-    def add(self, d: Discrepancy) -> None:
-        self.seen = self.seen.merge(d)
+# NOTE: this module is a pytest11 plugin, loaded by every pytest run of an environment that has the
+# package: it imports the registry (hypothesis, torch) only inside the hooks that need it.
 
 
 @pytest.fixture
 def parity(record_property):
+    from scratch_parity.checks import ParityCell
+
     cell = ParityCell()
     yield cell
     if cell.key is not None:
@@ -84,6 +65,8 @@ def pytest_configure(config):
 
 
 def markdown(rows: list[dict]) -> str:
+    from scratch_parity.registry import OPS, OPS_LIST, OTHER_DIVERGENCES
+
     registry_rows = [r for r in rows if r["op"] in OPS]
     lines = ["# Parity report", "", *matrix(registry_rows), "", *beyond(rows), "## Every check", ""]
     lines += [
@@ -142,6 +125,8 @@ def matrix(rows: list[dict]) -> list[str]:
 
 def beyond(rows: list[dict]) -> list[str]:
     """Checks outside the layer registry (whole sequences, optimizers, schedules, clipping), one line each."""
+    from scratch_parity.registry import OPS
+
     cells: dict[tuple, list[dict]] = {}
     for r in rows:
         if r["op"] not in OPS:
@@ -175,8 +160,8 @@ def zoo_markdown(rows: list[dict]) -> str:
     lines = [
         "# Bug zoo",
         "",
-        f"{len(mutants)} classic bugs, each planted in one of our hand-written layers (tests/zoo/mutants.py), "
-        "against every check of the parity suite, on fixed examples (tests/zoo/harness.py). "
+        f"{len(mutants)} classic bugs, each planted in one of our hand-written layers (scratch_parity/zoo/mutants.py), "
+        "against every check of the parity suite, on fixed examples (scratch_parity/zoo/harness.py). "
         "✓: the check caught the bug; blank: it passed; –: the check does not apply to that op; "
         "✗: a check the catalogue expects to catch the bug did not. Columns marked (zoo) are the zoo's own "
         "checks, for bugs that no generic check sees. The control rows (our own layers, and the templates the "

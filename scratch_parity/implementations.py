@@ -26,8 +26,8 @@ import torch
 import reference
 from scratch.autograd import Tensor, no_grad
 from scratch.kernels.backend import to_device
-from tests.registry import OpSpec
-from tests.sample import TORCH_DTYPES, Sample, build
+from scratch_parity.registry import OpSpec
+from scratch_parity.sample import TORCH_DTYPES, Sample, build
 
 
 @dataclass
@@ -231,14 +231,27 @@ def _numpy_or_none(t):
     return None if t is None else t.numpy()
 
 
+def load_module(path: str):
+    """The object behind an import path: ``mypkg.layers``, or ``mypkg.zoo:name`` for an attribute of a module
+    (a namespace of classes, such as one of the bug zoo's)."""
+    module_path, _, attribute = path.partition(":")
+    module = importlib.import_module(module_path)
+    return getattr(module, attribute) if attribute else module
+
+
 def implementation(path: str = "scratch.manual", contract: str = "manual", xp=np):
     """An implementation by import path and contract: ``implementation("mypkg.layers")``; ``xp`` its device."""
     contracts = {"manual": ManualContract, "autograd": AutogradContract, "torch": TorchContract}
     if contract not in contracts:
         raise ValueError(f"unknown contract {contract!r}; expected one of {sorted(contracts)}")
-    return contracts[contract](importlib.import_module(path), label=path, xp=xp)
+    return contracts[contract](load_module(path), label=path, xp=xp)
 
 
 TORCH = TorchContract(reference, label="reference")
 BUILT_IN = {"manual": ("scratch.manual", "manual"), "autograd": ("scratch.autograd.nn", "autograd")}
 """The implementations checked by default: the hand-written layers and the autograd engine."""
+
+
+def implementations_under_test(path: str | None, contract: str = "manual") -> dict[str, tuple[str, str]]:
+    """label -> (import path, contract): ``path`` under the label "yours" if given, else the built-in ones."""
+    return {"yours": (path, contract)} if path else BUILT_IN

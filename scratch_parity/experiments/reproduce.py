@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments.figures import plot_c5l3, plot_mlp, plot_rnn_accuracy, plot_rnn_norms
-from experiments.tables import (
+from scratch_parity.experiments.figures import plot_c5l3, plot_mlp, plot_rnn_accuracy, plot_rnn_norms
+from scratch_parity.experiments.tables import (
     NA,
     all_at_least,
     final,
@@ -143,8 +143,8 @@ class Runner:
         self.progress = progress
 
     def train(self, part: str, key: str, seed: int, options: str, label: str, counter: str) -> dict:
-        from experiments.cli import train_record
-        from experiments.config import parse_args
+        from scratch_parity.experiments.cli import train_record
+        from scratch_parity.experiments.config import parse_args
 
         argv = shlex.split(options)
         if "--seed" not in argv:
@@ -182,8 +182,8 @@ def svm_reference(options: str, seed: int) -> float:
     """Test accuracy of an RBF SVM (scikit-learn's defaults) on the run's very split: the noise's ceiling, roughly."""
     from sklearn.svm import SVC
 
-    from experiments.config import parse_args
-    from experiments.registry import load_dataset
+    from scratch_parity.experiments.config import parse_args
+    from scratch_parity.experiments.registry import load_dataset
 
     split = load_dataset(parse_args([*shlex.split(options), "--seed", str(seed)]))
     return float(SVC().fit(split.x_train, split.y_train).score(split.x_test, split.y_test))
@@ -250,7 +250,7 @@ OPTIMIZER_NAMES = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "R
 
 
 def _config(options: str):
-    from experiments.config import parse_args
+    from scratch_parity.experiments.config import parse_args
 
     argv = shlex.split(options)
     return parse_args(argv if "--seed" in argv else [*argv, "--seed", "0"])
@@ -678,7 +678,7 @@ def build_report(sections: dict[str, Section], header: dict) -> str:
     lines = [
         "# Experiments: the seed course's tables, reproduced with three implementations",
         "",
-        "Written by `scratch-reproduce` (experiments/reproduce.py); every number below comes from that one "
+        "Written by `scratch-reproduce` (scratch_parity/experiments/reproduce.py); every number below comes from that one "
         "command. Each run is an ordinary `scratch-train` run (its command is given): the implementations "
         "start from one state_dict and see one batch order.",
         "",
@@ -779,7 +779,7 @@ def reproduce(plan: Plan, parts: tuple[str, ...], out: Path, progress: bool | No
     }
     report = out / REPORT
     report.write_text(build_report(sections, header))
-    from experiments.records import _plain
+    from scratch_parity.experiments.records import _plain
 
     data = {"header": header, "figures": figures, "runs": runs}
     (out / DATA).write_text(json.dumps(_plain(data), separators=(",", ":"), allow_nan=False) + "\n")

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from experiments.registry import DATASETS, IMAGES, IMPLS, MODELS, fit_problem
+from scratch_parity.experiments.registry import DATASETS, IMAGES, IMPLS, MODELS, fit_problem
 
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop")
 DEFAULT_LR = {"sgd": 0.05, "adam": 5e-3, "adamw": 5e-3, "rmsprop": 1e-3}

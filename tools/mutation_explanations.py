@@ -1,7 +1,7 @@
 """Why each mutant that survives `make mutation` survives: {mutant name: (marker, reason)}.
 
 A mutant's name is mutmut's (module, class, function, number); the numbers shift when the function
-changes, so each entry also carries a marker, a piece of the mutated line: coursekit.mutation keeps the
+changes, so each entry also carries a marker, a piece of the mutated line: tools.mutation keeps the
 reason only while the marker is in the mutant's diff, and otherwise lists the survivor as unexamined.
 Every survivor here was read. Most are equivalent (no test can tell them from the original); the
 others differ only where the project promises nothing (the last bits of a float32 result) or where no

@@ -13,8 +13,8 @@ import numpy as np
 import torch
 
 import reference
-from tests.registry import OpSpec
-from tests.strategies import Config
+from scratch_parity.registry import OpSpec
+from scratch_parity.strategies import Config
 
 TORCH_DTYPES = {"float32": torch.float32, "float64": torch.float64}
 

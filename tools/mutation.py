@@ -1,10 +1,10 @@
-"""``python -m coursekit.mutation --report DIR``: mutation testing of scratch/manual and scratch/autograd.
+"""``python -m tools.mutation --report DIR``: mutation testing of scratch/manual and scratch/autograd.
 
 Runs mutmut (configured in pyproject.toml's ``[tool.mutmut]``; results cached in mutants/), after
 marking the survivors of the last run as untested: mutmut keeps a verdict until the mutated code
 changes, so it would not see a test added since. Writes DIR/mutation.md: the score overall and per file, the run
 time, and every survivor with its diff and the reason it survives, from
-coursekit/mutation_explanations.py. A survivor without a reason (or whose reason no longer matches its
+tools/mutation_explanations.py. A survivor without a reason (or whose reason no longer matches its
 diff) is "unexamined"; any unexamined survivor, or a score under ``--goal``, makes the exit status 1.
 ``--no-run`` only rewrites the report from mutants/.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 from mutmut.mutation.diff_apply import get_diff_for_mutant
 from mutmut.stats import status_by_exit_code
 
-from coursekit.mutation_explanations import EXPLANATIONS
+from tools.mutation_explanations import EXPLANATIONS
 
 REPO = Path(__file__).resolve().parents[1]
 COLUMNS = ("killed", "survived", "timeout", "suspicious", "no tests", "other")
@@ -99,7 +99,7 @@ def report(results: dict, diffs: dict[str, str], seconds: float | None, goal: fl
     if not alive:
         lines.append("None.")
     for name, verdict in alive:
-        reason = explain(name, diffs.get(name, "")) or "**unexamined**: no reason in coursekit/mutation_explanations.py"
+        reason = explain(name, diffs.get(name, "")) or "**unexamined**: no reason in tools/mutation_explanations.py"
         lines += [f"### `{name}` ({verdict})", "", reason, "", "```diff", diffs.get(name, "(no diff)"), "```", ""]
     others = [(n, s) for statuses in results.values() for n, s in statuses.items() if s in ("suspicious", "other")]
     if others:

@@ -14,9 +14,9 @@ import time
 
 from tqdm import tqdm
 
-from experiments.batching import epoch_batches, num_batches
-from experiments.records import epoch_entry, implementation_entry
-from experiments.runners import Trainer
+from scratch_parity.experiments.batching import epoch_batches, num_batches
+from scratch_parity.experiments.records import epoch_entry, implementation_entry
+from scratch_parity.experiments.runners import Trainer
 
 LOG_LINES = 10  # without progress bars: at most about this many epoch lines per implementation
 

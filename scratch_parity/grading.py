@@ -1,10 +1,10 @@
 """Verdicts per op for the implementation under test, and grades: the course's view of a parity run.
 
-A pytest plugin, loaded by tests/conftest.py:
+A pytest plugin (entry point ``pytest11``), inert unless its options are given:
   - each test gets a time limit (``--op-timeout``, seconds): code that hangs fails that test with a
     TimeoutError instead of stopping the run;
-  - a check that hits ``NotImplementedError`` (the starter kit's backward) is reported as "not
-    implemented", a skip, not a failure;
+  - a check of the suite that hits ``NotImplementedError`` (the starter kit's backward) is reported as
+    "not implemented", a skip, not a failure;
   - ``--grade=DIR`` writes DIR/grades.md (one verdict per op: which checks failed, and the first
     message) and DIR/results.json in Gradescope's format, one test per op scored by the fraction of
     its checks that passed, times the op's weight (``--weights=FILE``: JSON ``{"Conv2d": 3, ...}``,
@@ -32,7 +32,7 @@ CHECK_NAMES = {
 
 
 def pytest_addoption(parser):
-    parser.addoption("--op-timeout", type=float, default=300.0, help="seconds one test may take (0: no limit)")
+    parser.addoption("--op-timeout", type=float, default=0.0, help="seconds one test may take (default 0: no limit)")
     parser.addoption("--grade", metavar="DIR", help="write DIR/grades.md and a Gradescope-style DIR/results.json")
     parser.addoption("--weights", metavar="FILE", help='JSON weights per op for --grade, e.g. {"Conv2d": 3}')
     parser.addoption(
@@ -83,10 +83,18 @@ def time_limit(request):
         signal.signal(signal.SIGALRM, previous)
 
 
+def in_suite(item) -> bool:
+    """Whether a test is one of the parity suite's (scratch_parity.suite): only those are graded."""
+    module = getattr(item, "module", None)
+    return module is not None and module.__name__.startswith("scratch_parity.suite.")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
+    if not in_suite(item):
+        return
     if call.when == "call" and call.excinfo is not None and call.excinfo.errisinstance(NotImplementedError):
         report.outcome = "skipped"
         report.longrepr = (str(item.path), item.location[1] or 0, f"not implemented: {call.excinfo.value}")

@@ -10,7 +10,7 @@ label is the first digit, read L - 1 steps before the loss.
 
 import numpy as np
 
-from experiments.registry import build_model
+from scratch_parity.experiments.registry import build_model
 
 
 def rnn_hidden_grad_norms(cfg, state: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray, num_classes: int):

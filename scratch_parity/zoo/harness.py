@@ -1,6 +1,6 @@
 """Run every generic check, and the zoo's extra checks, against one implementation of one op.
 
-The generic checks are those of tests/test_parity.py, on a fixed set of examples instead of
+The generic checks are those of scratch_parity/suite/test_parity.py, on a fixed set of examples instead of
 hypothesis draws (so each verdict is deterministic and the whole zoo takes seconds):
   forward             output and buffers after one forward equal torch's (float32 and float64);
   gradient            dx and every parameter gradient equal torch's (float32 and float64);
@@ -32,14 +32,14 @@ import pytest
 import torch
 
 import reference
-from tests.checks import assert_close, discrepancy, numeric_gradients
-from tests.implementations import TORCH, ManualContract, input_names
-from tests.registry import FD_TOLERANCE, OPS, TOLERANCES
-from tests.sample import build, make_sample
-from tests.strategies import Config
-from tests.test_parity import check_bad_input, check_contract_on
-from tests.test_rnn import TOLERANCES as SEQUENCE_TOLERANCES
-from tests.test_rnn import Problem
+from scratch_parity.checks import assert_close, discrepancy, numeric_gradients
+from scratch_parity.implementations import TORCH, ManualContract, input_names
+from scratch_parity.parity import check_bad_input, check_contract_on
+from scratch_parity.registry import FD_TOLERANCE, OPS, TOLERANCES
+from scratch_parity.sample import build, make_sample
+from scratch_parity.sequence import TOLERANCES as SEQUENCE_TOLERANCES
+from scratch_parity.sequence import Problem
+from scratch_parity.strategies import Config
 
 GENERIC_CHECKS = ("forward", "gradient", "finite differences", "contract", "bad input")
 EXTRA_CHECKS = ("extremes", "fresh masks", "accumulation", "sequence")
@@ -151,7 +151,7 @@ def _rnn(i, h, layers, nonlinearity, bias, batch_first):
 
 
 SEQUENCE_PROBLEMS = [
-    # (torch.nn.RNN kwargs, sequence length, batch size (None: unbatched), h0 given): tests/test_rnn.py's Problem
+    # (torch.nn.RNN kwargs, sequence length, batch size (None: unbatched), h0 given): scratch_parity.sequence's Problem
     (_rnn(3, 2, 2, "tanh", bias=True, batch_first=False), 5, 2, True),
     (_rnn(2, 3, 1, "relu", bias=True, batch_first=True), 4, 3, False),
     (_rnn(1, 2, 1, "tanh", bias=False, batch_first=False), 3, None, True),
@@ -254,7 +254,7 @@ def check_forward(op, impl):
 
 
 def ran(result):
-    """A result whose backward ran: a backward that raised raises again here (as in tests/test_parity.py)."""
+    """A result whose backward ran: a backward that raised raises again here (as in scratch_parity/suite/test_parity.py)."""
     result.require_backward()
     return result
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments.plots import COLORS, STYLES
-from experiments.tables import finals, is_number, mean_std, runs_of
+from scratch_parity.experiments.plots import COLORS, STYLES
+from scratch_parity.experiments.tables import finals, is_number, mean_std, runs_of
 
 
 def _pyplot():

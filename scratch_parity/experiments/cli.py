@@ -8,15 +8,15 @@ missing data folder or file) end with a message and exit status 2, argparse's wa
 import sys
 import time
 
-from experiments.config import Config, build_parser, parse_args
-from experiments.registry import DATASETS, fit_problem
+from scratch_parity.experiments.config import Config, build_parser, parse_args
+from scratch_parity.experiments.registry import DATASETS, fit_problem
 
 RNN_NORM_SAMPLES = 256  # test sequences in the batch whose gradient norms are plotted
 
 
 def _load(cfg: Config, parser):
     """The data set as loaded (its own sample shape) and as the model takes it (flattened for the MLP)."""
-    from experiments.registry import for_model, load_dataset
+    from scratch_parity.experiments.registry import for_model, load_dataset
 
     try:
         split = load_dataset(cfg)
@@ -31,7 +31,7 @@ def _load(cfg: Config, parser):
 
 
 def _rnn_grad_norms(cfg: Config, initial: dict, trained: dict, source: str, split) -> dict:
-    from experiments.diagnostics import rnn_hidden_grad_norms
+    from scratch_parity.experiments.diagnostics import rnn_hidden_grad_norms
 
     x, y = split.x_test[:RNN_NORM_SAMPLES], split.y_test[:RNN_NORM_SAMPLES]
     return {
@@ -54,10 +54,10 @@ def train_record(cfg: Config, parser=None, argv=None, name: str = "", quiet: boo
         print(f"scratch-train: note: {cfg.model} has no {impl} implementation; skipping {impl}", file=sys.stderr)
     data_shape, split = _load(cfg, parser)
 
-    from experiments.records import build_record
-    from experiments.registry import build_models, class_names, count_parameters, model_kwargs
-    from experiments.runners import make_trainer
-    from experiments.training import train_implementation
+    from scratch_parity.experiments.records import build_record
+    from scratch_parity.experiments.registry import build_models, class_names, count_parameters, model_kwargs
+    from scratch_parity.experiments.runners import make_trainer
+    from scratch_parity.experiments.training import train_implementation
 
     try:
         models, initial = build_models(cfg, cfg.impls, split.input_shape, split.num_classes)
@@ -107,13 +107,13 @@ def train_record(cfg: Config, parser=None, argv=None, name: str = "", quiet: boo
 
 def run(cfg: Config, parser, argv) -> int:
     started = time.perf_counter()
-    from experiments.records import run_dir, write_record
-    from experiments.summary import summary_table
+    from scratch_parity.experiments.records import run_dir, write_record
+    from scratch_parity.experiments.summary import summary_table
 
     record = train_record(cfg, parser, argv)
     folder = run_dir(cfg.results, cfg.name, cfg.model, cfg.dataset)  # NOTE: after training: no empty folder on errors
     record["name"] = folder.name
-    from experiments.plots import plot_run
+    from scratch_parity.experiments.plots import plot_run
 
     record["plots"] = plot_run(record, folder)
     path = write_record(folder, record)

@@ -4,8 +4,8 @@
     scratch-check mypkg.nn --contract autograd   # modules on scratch.autograd Tensors
     scratch-check mylayers --weights weights.json --out grades/
 
-It runs pytest on this repository's tests/test_parity.py and test_extra_checks.py with ``--impl``,
-from the current folder (so your module is importable from here), and writes to ``--out`` (default
+It runs the parity suite that ships with this package (``scratch_parity.suite``) with ``--impl``, from
+the current folder (so your module is importable from here), and writes to ``--out`` (default
 report/): grades.md (the per-op table, also printed), results.json (Gradescope's format) and
 junit.xml. Each failure prints a snippet to paste, with your side labelled "yours" and torch's
 "torch". The exit status is pytest's.
@@ -16,18 +16,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+SUITE = Path(__file__).resolve().parent / "suite"
 
 
 def pytest_command(args) -> list[str]:
+    """pytest on the shipped suite alone: its own ini file and rootdir, so no pytest configuration or
+    conftest.py of the folder it runs from applies."""
     out = Path(args.out).resolve()
     command = [
         sys.executable,
         "-m",
         "pytest",
-        str(REPO / "tests" / "test_parity.py"),
-        str(REPO / "tests" / "test_extra_checks.py"),
-        f"--rootdir={REPO}",
+        str(SUITE),
+        f"--rootdir={SUITE}",
+        f"-c={SUITE / 'pytest.ini'}",
         f"--impl={args.module}",
         f"--contract={args.contract}",
         f"--grade={out}",

@@ -1,7 +1,7 @@
 """Hypothesis strategies: small shapes and only valid layer configurations.
 
 Every strategy draws a ``Config``: the constructor keyword arguments of a layer and the shape of
-its input, plus the mode. Arrays themselves come from a seed (see ``tests.sample``), so a failure
+its input, plus the mode. Arrays themselves come from a seed (see ``scratch_parity.sample``), so a failure
 reproduces from a few printed numbers. Notation as in ``scratch.kernels.im2col``.
 """
 

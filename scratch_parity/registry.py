@@ -3,7 +3,7 @@
 An entry (``OpSpec``, in the spirit of PyTorch's OpInfo) says how to draw valid configurations,
 how to make inputs from a seed, which forward arguments get gradients, the tolerances per dtype,
 the known divergences from torch and why, and the bad inputs that must raise. It names the op, not
-an implementation: any module exposing a class of that name plugs in (see ``tests.implementations``).
+an implementation: any module exposing a class of that name plugs in (see ``scratch_parity.implementations``).
 Adding an op means adding an entry here, not a test file.
 """
 
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from hypothesis import strategies as st
 
-from tests import strategies as S
-from tests.strategies import Config
+from scratch_parity import strategies as S
+from scratch_parity.strategies import Config
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,14 @@ snippet that reproduces it from the repository's root.
 """
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from tests.registry import FD_STEP, Tolerance
-from tests.sample import Sample
+from scratch_parity.registry import FD_STEP, Tolerance
+from scratch_parity.sample import Sample
 
 
 @dataclass(frozen=True)
@@ -118,11 +119,11 @@ def reproduction(sample: Sample, impl, what: str, theirs: str = "torch") -> str:
     folders = sorted({str(Path(__file__).resolve().parents[1]), os.getcwd()})
     lines = [
         f"import sys; sys.path[:0] = {folders!r}",
-        "from tests.registry import OPS",
-        "from tests.strategies import Config",
-        "from tests.sample import make_sample",
-        "from tests.implementations import TORCH, implementation",
-        "from tests.checks import numeric_gradients",
+        "from scratch_parity.registry import OPS",
+        "from scratch_parity.strategies import Config",
+        "from scratch_parity.sample import make_sample",
+        "from scratch_parity.implementations import TORCH, implementation",
+        "from scratch_parity.checks import numeric_gradients",
         f"spec = OPS[{sample.spec.name!r}]",
         f"sample = make_sample(spec, {sample.config!r}, seed={sample.seed}, dtype={sample.dtype!r}"
         + (", smooth=True)" if sample.smooth else ")"),
@@ -142,3 +143,23 @@ def reproduction(sample: Sample, impl, what: str, theirs: str = "torch") -> str:
             f'print("finite differences:", numeric[{key!r}])',
         ]
     return "Reproduce (paste into python):\n" + "\n".join("    " + s for s in lines)
+
+
+class ParityCell:
+    """The largest errors of one check across every example hypothesis ran."""
+
+    def __init__(self):
+        self.key: dict | None = None
+        self.seen = Discrepancy.none()
+
+    @contextmanager
+    def measure(self, op: str, impl: str, check: str, dtype: str):
+        self.key = dict(op=op, impl=impl, check=check, dtype=dtype)
+        try:
+            yield self
+        except ParityError as e:
+            self.seen = self.seen.merge(e.discrepancy)
+            raise
+
+    def add(self, d: Discrepancy) -> None:
+        self.seen = self.seen.merge(d)

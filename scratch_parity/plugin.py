@@ -1,0 +1,48 @@
+"""The pytest plugin of the parity suite (registered through the ``pytest11`` entry point).
+
+It adds the options that choose what the suite checks, and the fixtures the suite's templates and
+this project's tests share. It is inert for any other project: it only adds options and fixtures
+that nothing requests unless asked, and imports nothing heavier than NumPy at load time.
+
+    --impl mypkg.layers        the implementation under test (default: scratch.manual and scratch.autograd.nn)
+    --contract autograd        how its gradients come out: forward/backward(dout), or Tensors and out.backward
+    --device cupy|fake         where the scratch implementations compute (a CUDA GPU, or a stand-in device)
+
+The suite itself is ``scratch_parity.suite`` (``pytest --pyargs scratch_parity.suite --impl=...``);
+``scratch-check`` runs it and grades. The grading options live in ``scratch_parity.grading``, the
+parity report's in ``scratch_parity.parity_report``.
+"""
+
+import numpy as np
+import pytest
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("scratch-parity", "parity of deep-learning layers against torch")
+    group.addoption(
+        "--impl",
+        default=None,
+        help="import path of an implementation to check against torch, instead of the built-in ones "
+        "(scratch.manual and scratch.autograd.nn); 'module:attribute' names an object in a module",
+    )
+    group.addoption(
+        "--contract",
+        default="manual",
+        choices=["manual", "autograd"],
+        help="how --impl's layers give gradients: 'manual' (forward/backward(dout)) or 'autograd' "
+        "(Tensors and out.backward)",
+    )
+    group.addoption(
+        "--device",
+        default="cpu",
+        choices=["cpu", "cupy", "fake"],
+        help="where the implementations under test compute: 'cpu' (NumPy), 'cupy' (a CUDA GPU through "
+        "CuPy), or 'fake' (a stand-in device that refuses silent host copies, for testing without a GPU)",
+    )
+
+
+@pytest.fixture
+def numpy_errors_raise():
+    """Overflow, invalid operations and division by zero raise; underflow to 0 is fine."""
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+        yield
