@@ -8,6 +8,8 @@
 #   make docs     the side-by-side site, built strict and offline into build/docs (open build/docs/index.html)
 #   make mutation mutmut over scratch/manual and scratch/autograd (about half an hour on 2 cores): writes
 #                 report/mutation.md
+#   make wheel-check  build the wheel, install it with the check extra in a fresh virtualenv outside the
+#                 checkout, and run scratch-check from there (what CI does after the tests; about a minute)
 # Each creates .venv and installs the project with its extras on first use.
 
 PYTHON ?= python3
@@ -18,7 +20,7 @@ PYTEST_WORKERS ?= auto
 # per core fight (whole-model tests ran 3 to 5 times slower that way on 2 cores).
 ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: setup test report reproduce docs mutation lint format clean
+.PHONY: setup test report reproduce docs mutation wheel-check lint format clean
 
 setup: $(VENV)/.installed
 
@@ -56,6 +58,9 @@ docs: setup
 mutation: setup
 	$(ONE_THREAD) CI=1 $(BIN)/python -m tools.mutation --report report
 
+wheel-check:
+	PYTHON=$(PYTHON) bash .ci/wheel
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -65,4 +70,4 @@ format: setup
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) report build mutants .hypothesis .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) report build dist mutants .hypothesis .pytest_cache .ruff_cache *.egg-info

@@ -166,9 +166,18 @@ def gradescope(rows: list[dict]) -> dict:
     }
 
 
-def markdown(rows: list[dict]) -> str:
+def markdown(rows: list[dict], checked: str = "") -> str:
+    """The grades as a Markdown table, after a line naming what was ``checked`` (an import path and contract)."""
     total, best = sum(r["score"] for r in rows), sum(r["max_score"] for r in rows)
-    lines = ["# Grades", "", f"Score: {total:.2f} of {best:.2f}", "", "| op | verdict | score |", "|---|---|---|"]
+    lines = [
+        "# Grades",
+        "",
+        *([f"Checked: {checked}", ""] if checked else []),
+        f"Score: {total:.2f} of {best:.2f}",
+        "",
+        "| op | verdict | score |",
+        "|---|---|---|",
+    ]
     lines += [f"| {r['op']} | {r['verdict']} | {r['score']:.2f} / {r['max_score']:g} |" for r in rows]
     return "\n".join(lines) + "\n"
 
@@ -188,7 +197,8 @@ def pytest_terminal_summary(terminalreporter, config):
     rows = grades.verdicts(weights)
     out = Path(config.getoption("--grade"))
     out.mkdir(parents=True, exist_ok=True)
-    text = markdown(rows)
+    impl = config.getoption("--impl")
+    text = markdown(rows, f"`{impl}` ({config.getoption('--contract')} contract)" if impl else "")
     (out / "grades.md").write_text(text)
     (out / "results.json").write_text(json.dumps(gradescope(rows), indent=1))
     terminalreporter.section("verdict per op")

@@ -27,7 +27,7 @@ def test_benchmarks_run_in_smoke_mode():
 
 def test_a_benchmark_refuses_to_time_a_wrong_answer():
     from bench.conv_cases import ConvCase
-    from bench.test_conv import Problem
+    from bench.conv_steps import Problem
 
     p = Problem(ConvCase(2, 3, 6, 6, 4))
     p.check("torch itself", dict(p.expected))  # torch's own answers pass
@@ -39,7 +39,7 @@ def test_a_benchmark_refuses_to_time_a_wrong_answer():
 def test_the_gpu_benchmark_step_on_the_stand_in_device():
     """bench's CuPy path, run on scratch_parity/fake_device.py's arrays: it computes torch's answers on the device."""
     from bench.conv_cases import ConvCase
-    from bench.test_conv import Problem, cupy_step
+    from bench.conv_steps import Problem, cupy_step
     from scratch_parity import fake_device
 
     fake_device.register()

@@ -144,7 +144,9 @@ def run_pytest(*args):
 
 
 def test_the_device_flag_runs_the_parity_suite_on_the_stand_in():
-    result = run_pytest("scratch_parity/suite/test_parity.py", "--device=fake", "-k", "gradient and (Conv2d or BatchNorm2d)")
+    result = run_pytest(
+        "scratch_parity/suite/test_parity.py", "--device=fake", "-k", "gradient and (Conv2d or BatchNorm2d)"
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     assert "8 passed" in result.stdout, result.stdout[-500:]
 

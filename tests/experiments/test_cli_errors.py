@@ -75,7 +75,17 @@ def test_help_lists_the_options(capsys):
 def test_the_command_itself_prints_no_traceback(tmp_path):
     """As a process (what a user runs): status 2 and the message, quickly (nothing heavy imported)."""
     done = subprocess.run(
-        [sys.executable, "-m", "scratch_parity.experiments.cli", "--model", "rnn", "--dataset", "moons", "--results", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "scratch_parity.experiments.cli",
+            "--model",
+            "rnn",
+            "--dataset",
+            "moons",
+            "--results",
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
         timeout=60,
