@@ -1,7 +1,8 @@
 """The whole networks' shared plan: argument checks and layout constants, one copy for all three implementations.
 
-``scratch.manual.models``, ``scratch.autograd.models`` and ``reference.models`` each build MLP, C5L3
-and VGG from their own layers; what a valid configuration is, and where C5L3 pools, is decided here.
+``scratch.manual.models`` and ``scratch.autograd.models`` build MLP, C5L3 and VGG from their own
+layers with these recipes; what a valid configuration is, and where C5L3 pools, is decided here.
+``reference.models`` writes the torch twins out on its own (the oracle never imports scratch).
 """
 
 ACTIVATION_NAMES = ("relu", "tanh", "sigmoid", "leaky_relu", "selu")
@@ -40,7 +41,7 @@ def check_vgg_args(image_size: int, widths, hidden: int) -> None:
 
 
 # -- the layers, built from any of the three namespaces ------------------------------------------------
-# ``nn`` is scratch.manual, scratch.autograd.nn or reference: they share class names and arguments,
+# ``nn`` is scratch.manual or scratch.autograd.nn: they share class names and arguments (with torch),
 # so one recipe builds the same network (the same state_dict keys) in each. ``dtype`` is the
 # namespace's own (np.float32, torch.float32, ...).
 

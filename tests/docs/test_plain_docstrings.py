@@ -39,6 +39,24 @@ def test_an_indented_formula_block_becomes_a_literal_block_with_its_alignment():
     assert "Shapes:" in tree.astext() and "Shapes::" not in tree.astext()
 
 
+def test_a_block_already_marked_with_a_double_colon_keeps_its_nested_indentation():
+    lines = [
+        "The record, ``record.json``::",
+        "",
+        "    {",
+        '      "epochs": [{"epoch": 1,',
+        '                  "time_s"}, ...],',
+        "    }",
+        "",
+        "Losses are means.",
+    ]
+    tree, messages = parse(lines)
+    assert not messages, messages
+    blocks = [node.astext() for node in tree.findall() if node.tagname == "literal_block"]
+    assert blocks == ['{\n  "epochs": [{"epoch": 1,\n              "time_s"}, ...],\n}']
+    assert "record.json:" in tree.astext() and ":::" not in tree.astext()
+
+
 def test_markup_characters_in_prose_are_escaped_but_code_spans_are_kept():
     assert escape("exp(-|x|) for *args and clip_grad_norm_") == r"exp(-\|x\|) for \*args and clip_grad_norm\_"
     assert escape("``x * y`` and a_b") == "``x * y`` and a_b"

@@ -31,7 +31,9 @@ def plain_to_rest(lines: list[str]) -> list[str]:
             continue
         if line[0].isspace():
             if not in_block:
-                if out and out[-1].strip():
+                if next((text for text in reversed(out) if text.strip()), "").rstrip().endswith("::"):
+                    pass  # already reST's literal-block marker ("The record, ``record.json``::"), blank line or not
+                elif out and out[-1].strip():
                     # "Shapes:" -> "Shapes::" renders "Shapes:"; "text ::" renders "text"
                     out[-1] = out[-1].rstrip() + (":" if out[-1].rstrip().endswith(":") else " ::")
                 else:
@@ -73,7 +75,7 @@ def public_bases(app, name, obj, options, bases) -> None:
 
 
 def setup(app):
-    app.add_config_value("plain_docstring_packages", ("scratch", "reference"), "env")
+    app.add_config_value("plain_docstring_packages", ("scratch", "scratch_parity", "reference"), "env")
     app.connect("autodoc-process-docstring", process_docstring)
     app.connect("autodoc-process-bases", public_bases)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

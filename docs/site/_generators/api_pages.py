@@ -21,6 +21,7 @@ PACKAGES = (
     ("scratch.kernels", "Array code shared by the hand-written and the autograd layers."),
     ("scratch.optim", "Optimizers, schedules and gradient clipping, for both kinds of parameters."),
     ("reference", "The PyTorch twin of every piece."),
+    ("scratch_parity", "The checker: the op registry, adapters, checks, pytest plugin, scratch-check, the bug zoo."),
 )
 
 
@@ -29,6 +30,8 @@ def modules(package: str) -> list[tuple[str, bool]]:
     pkg = importlib.import_module(package)
     found = []
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        if info.name in ("conftest", "__main__") or info.name.startswith("test_"):
+            continue  # the suite's test templates (their package docstring describes them); a command's entry
         name = f"{package}.{info.name}"
         found.append((name, info.ispkg))
         if info.ispkg:
