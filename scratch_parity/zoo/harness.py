@@ -254,7 +254,7 @@ def check_forward(op, impl):
 
 
 def ran(result):
-    """A result whose backward ran: a backward that raised raises again here (as in scratch_parity/suite/test_parity.py)."""
+    """A result whose backward ran: a backward that raised raises again here (as in the suite's checks)."""
     result.require_backward()
     return result
 
