@@ -4,9 +4,12 @@ Runs mutmut (configured in pyproject.toml's ``[tool.mutmut]``; results cached in
 marking the survivors of the last run as untested: mutmut keeps a verdict until the mutated code
 changes, so it would not see a test added since. Writes DIR/mutation.md: the score overall and per file, the run
 time, and every survivor with its diff and the reason it survives, from
-tools/mutation_explanations.py. A survivor without a reason (or whose reason no longer matches its
-diff) is "unexamined"; any unexamined survivor, or a score under ``--goal``, makes the exit status 1.
-``--no-run`` only rewrites the report from mutants/.
+tools/mutation_explanations.toml. There a survivor is found by where it is and what it changes: its
+source file, its function (``Class.method`` or ``function``) and ``BEFORE → AFTER``, a piece of the
+mutated line and what the mutant has in its place. A survivor that no entry matches is "unexamined";
+any unexamined survivor, or a score under ``--goal``, makes the exit status 1. An entry that matches no
+survivor is listed as stale (its mutant is killed now, or its line changed). ``--no-run`` only rewrites
+the report from mutants/.
 """
 
 import argparse
@@ -16,14 +19,19 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from mutmut.mutation.diff_apply import get_diff_for_mutant
 from mutmut.stats import status_by_exit_code
 
-from tools.mutation_explanations import EXPLANATIONS
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser as tomli, which pytest installs there
+    import tomli as tomllib
 
 REPO = Path(__file__).resolve().parents[1]
+EXPLANATIONS = Path(__file__).with_name("mutation_explanations.toml")
 COLUMNS = ("killed", "survived", "timeout", "suspicious", "no tests", "other")
 TO_EXAMINE = ("survived", "no tests")  # mutants that no test failed on
 
@@ -56,18 +64,68 @@ def score(counts: Counter) -> float:
     return 100.0 * (counts["killed"] + counts["timeout"]) / total if total else 100.0
 
 
-def added_lines(diff: str) -> str:
-    return "\n".join(line[1:] for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++"))
+@dataclass(frozen=True)
+class Explanation:
+    """An entry of tools/mutation_explanations.toml: where a survivor is, what it changes, why it survives."""
+
+    file: str  # as mutmut names it: scratch/manual/linear.py
+    function: str  # Class.method, or function
+    before: str  # a piece of the line mutmut changed
+    after: str  # what the mutant has in its place
+    reason: str  # the reason's text
+
+    def matches(self, file: str, function: str, diff: str) -> bool:
+        """Whether a mutant of file's function with this diff makes this change: the mutated lines are the
+        original ones with one occurrence of before replaced by after."""
+        if (file, function) != (self.file, self.function):
+            return False
+        removed, added = changed_lines(diff, "-"), changed_lines(diff, "+")
+        at = removed.find(self.before)
+        while at != -1:
+            if removed[:at] + self.after + removed[at + len(self.before) :] == added:
+                return True
+            at = removed.find(self.before, at + 1)
+        return False
+
+    def __str__(self) -> str:
+        return f"`{self.file}` `{self.function}`: `{self.before} → {self.after}`"
 
 
-def explain(name: str, diff: str) -> str | None:
-    """The checked-in reason a survivor survives, if its marker still appears in the mutated lines."""
-    marker, reason = EXPLANATIONS.get(name, (None, None))
-    return reason if marker is not None and marker in added_lines(diff) else None
+def load_explanations(text: str) -> list[Explanation]:
+    """The entries of tools/mutation_explanations.toml's text, each with its reason's text."""
+    data = tomllib.loads(text)
+    reasons = data.get("reasons", {})
+    entries = []
+    for file, functions in data.get("survivors", {}).items():
+        for function, changes in functions.items():
+            for change, name in changes.items():
+                before, arrow, after = change.partition(" → ")
+                if not (arrow and before):
+                    raise ValueError(f"{file} {function}: {change!r} is not 'BEFORE → AFTER'")
+                if name not in reasons:
+                    raise ValueError(f"{file} {function}: {change!r} names no reason in [reasons]: {name!r}")
+                entries.append(Explanation(file, function, before, after, reasons[name]))
+    return entries
 
 
-def report(results: dict, diffs: dict[str, str], seconds: float | None, goal: float) -> tuple[str, int]:
-    """The markdown report and the number of unexamined survivors."""
+def function_of(name: str) -> str:
+    """The function a mutant is in, from mutmut's name for it: ``Class.method`` for
+    ``pkg.module.xǁClassǁmethod__mutmut_3``, ``function`` for ``pkg.module.x_function__mutmut_3``."""
+    mangled = name.partition("__mutmut_")[0].rpartition(".")[2]
+    if "ǁ" in mangled:
+        return ".".join(mangled.split("ǁ")[1:])
+    return mangled.removeprefix("x_")
+
+
+def changed_lines(diff: str, sign: str) -> str:
+    """The lines of a unified diff that it removes (sign "-") or adds ("+"), without the sign."""
+    return "\n".join(line[1:] for line in diff.splitlines() if line.startswith(sign) and not line.startswith(sign * 3))
+
+
+def report(
+    results: dict, diffs: dict[str, str], seconds: float | None, goal: float, explanations: list[Explanation]
+) -> tuple[str, int, int]:
+    """The markdown report, the number of unexamined survivors and the number of stale explanations."""
     per_file = {source: Counter(statuses.values()) for source, statuses in results.items()}
     overall = sum(per_file.values(), Counter())
     row = "| {} | " + "{} | " * len(COLUMNS) + "{} | {:.1f}% |"
@@ -93,18 +151,27 @@ def report(results: dict, diffs: dict[str, str], seconds: float | None, goal: fl
     totals = [(f"**{package}**", counts) for package, counts in packages.items()]
     for source, counts in [*per_file.items(), *totals, ("**all**", overall)]:
         lines.append(row.format(source, *(counts[c] for c in COLUMNS), sum(counts.values()), score(counts)))
-    alive = [(name, results[source][name]) for name, source in survivors(results).items()]
-    unexamined = [name for name, _ in alive if explain(name, diffs.get(name, "")) is None]
+    alive = [(name, source, results[source][name]) for name, source in survivors(results).items()]
+    changes = {name: (source, function_of(name), diffs.get(name, "")) for name, source, _ in alive}
+    found = {name: next((e for e in explanations if e.matches(*change)), None) for name, change in changes.items()}
+    stale = [e for e in explanations if not any(e.matches(*change) for change in changes.values())]
+    unexamined = [name for name, entry in found.items() if entry is None]
     lines += ["", f"## Survivors: {len(alive)}, {len(unexamined)} unexamined", ""]
     if not alive:
         lines.append("None.")
-    for name, verdict in alive:
-        reason = explain(name, diffs.get(name, "")) or "**unexamined**: no reason in tools/mutation_explanations.py"
+    for name, source, verdict in alive:
+        table = f'[survivors."{source}"."{changes[name][1]}"]'
+        missing = f"**unexamined**: no entry under `{table}` in tools/mutation_explanations.toml matches"
+        reason = found[name].reason if found[name] else missing
         lines += [f"### `{name}` ({verdict})", "", reason, "", "```diff", diffs.get(name, "(no diff)"), "```", ""]
+    if stale:
+        why = "the mutant is killed now, or its line changed: delete or update them"
+        lines += ["", f"## Stale explanations: {len(stale)}", "", f"Entries that match no survivor ({why}):", ""]
+        lines += [f"- {e}" for e in stale]
     others = [(n, s) for statuses in results.values() for n, s in statuses.items() if s in ("suspicious", "other")]
     if others:
         lines += ["", "## Neither killed nor survived", ""] + [f"- `{n}`: {s}" for n, s in others]
-    return "\n".join(lines).rstrip() + "\n", len(unexamined)
+    return "\n".join(lines).rstrip() + "\n", len(unexamined), len(stale)
 
 
 def retest_survivors(mutants: Path) -> None:
@@ -140,11 +207,14 @@ def main(argv=None) -> int:
         print("no mutmut results in mutants/: run without --no-run first", file=sys.stderr)
         return 1
     diffs = {name: get_diff_for_mutant(name, path=source) for name, source in survivors(results).items()}
-    text, unexamined = report(results, diffs, seconds, args.goal)
+    text, unexamined, stale = report(results, diffs, seconds, args.goal, load_explanations(EXPLANATIONS.read_text()))
     out.mkdir(parents=True, exist_ok=True)
     (out / "mutation.md").write_text(text)
     overall = score(sum((Counter(s.values()) for s in results.values()), Counter()))
-    print(f"mutation score {overall:.1f}% (goal {args.goal:g}%), {unexamined} unexamined; written to {out}/mutation.md")
+    print(
+        f"mutation score {overall:.1f}% (goal {args.goal:g}%), {unexamined} unexamined, {stale} stale explanations; "
+        f"written to {out}/mutation.md"
+    )
     return int(unexamined > 0 or overall < args.goal)
 
 
