@@ -1,6 +1,6 @@
 """Statistics and Markdown helpers of ``scratch-reproduce``'s report: pure functions of plain numbers and runs.
 
-A *run* here is the reduced form of one ``scratch-train`` record that ``experiments.reproduce`` keeps::
+A *run* here is the reduced form of one ``scratch-train`` record that ``experiments.runs`` keeps::
 
     {"part": "c5l3", "key": "baseline", "seed": 0, "argv": [...], "num_parameters": 1234,
      "impls": {"torch": {"train_loss": [...], "test_loss": [...], "train_acc": [...], "test_acc": [...],

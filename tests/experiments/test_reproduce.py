@@ -10,8 +10,10 @@ import re
 
 import pytest
 
-from scratch_parity.experiments import reproduce
-from scratch_parity.experiments.reproduce import C5L3_SETTINGS, IMPLS, QUICK, main
+from scratch_parity.experiments import sections
+from scratch_parity.experiments.plan import C5L3_SETTINGS, QUICK
+from scratch_parity.experiments.registry import IMPLS
+from scratch_parity.experiments.reproduce import main
 from scratch_parity.experiments.tables import (
     all_at_least,
     first_epoch_reaching,
@@ -163,7 +165,7 @@ def test_comparisons():
 
 
 def fake_run(part, key, seed, acc: dict, loss: dict | None = None, epochs: int = 3, time_s: dict | None = None):
-    """A run as reproduce keeps it: per implementation, per epoch; the final test accuracy is ``acc[impl]``."""
+    """A run as experiments.runs keeps it: per implementation, per epoch; the final test accuracy is ``acc[impl]``."""
     impls = {}
     for impl, final_acc in acc.items():
         losses = (loss or {}).get(impl, [1.0 / (e + 1) for e in range(epochs)])
@@ -196,7 +198,7 @@ def test_the_mlp_goals_fail_visibly():
     ]
     for run in runs:
         run["svm_test_acc"] = 0.97
-    text = reproduce.mlp_section(runs, QUICK, None).markdown
+    text = sections.mlp_section(runs, QUICK, None).markdown
     goals = GOAL.findall(text)
     assert "- **NOT MET**: MLP test accuracy >= 97% on moons (seed 0's split), every implementation: " in text
     assert "autograd 96.50%" in text
@@ -214,7 +216,7 @@ def test_the_c5l3_table_gives_mean_std_and_each_seed():
         for s in C5L3_SETTINGS
         for seed, acc in ((0, 0.9), (1, 0.95))
     ]
-    (table,) = tables(reproduce.c5l3_section(runs, QUICK, None).markdown)
+    (table,) = tables(sections.c5l3_section(runs, QUICK, None).markdown)
     assert table[1][:2] == ["(1)", C5L3_SETTINGS[0].title]
     assert table[1][4:] == ["92.50 ± 3.54% (90.0, 95.0)", "91.50 ± 3.54% (89.0, 94.0)", "92.50 ± 3.54% (90.0, 95.0)"]
     assert table[-1][0] == "(7, extra)"
@@ -227,14 +229,14 @@ def test_the_rnn_goal_fails_on_a_single_bad_seed():
         for length in QUICK.lengths
         for seed in QUICK.seeds
     ]
-    text = reproduce.rnn_section(runs, QUICK, []).markdown
+    text = sections.rnn_section(runs, QUICK, []).markdown
     assert (
         f"- **NOT MET**: RNN ({impl}) test accuracy >= 99% for every length <= 10 on every seed: lowest 98.50% "
         "(L = 10, seed 1) of 6 runs" in text
     )
     assert "L = 10, seed 1 (best 98.5%)" in text, "a run that never reached 99% is named"
     runs[5]["impls"][impl]["test_acc"][-1] = 1.0
-    assert f"- **met**: RNN ({impl}) test accuracy >= 99%" in reproduce.rnn_section(runs, QUICK, []).markdown
+    assert f"- **met**: RNN ({impl}) test accuracy >= 99%" in sections.rnn_section(runs, QUICK, []).markdown
 
 
 def test_the_timing_ratios_come_from_runs_of_all_three():
@@ -245,7 +247,7 @@ def test_the_timing_ratios_come_from_runs_of_all_three():
         fake_run("timing", "rnn", 0, dict.fromkeys(IMPLS, 1.0), time_s={**times, "manual": 0.005}),
     ]
     assert median_epoch_time(runs[:1], "autograd") == (0.03, 3)
-    (table,) = tables(reproduce.timing_section(runs, QUICK).markdown)
+    (table,) = tables(sections.timing_section(runs, QUICK).markdown)
     assert table[1][:6] == ["MLP (float64)", "20.0 ms", "30.0 ms", "10.0 ms", "2.00x", "3.00x"]
     assert table[1][-1] == "section 1: 1 runs x 3 epochs"
     assert table[2][:6] == ["RNN (float32)", "5.0 ms", "30.0 ms", "10.0 ms", "0.50x", "3.00x"]
