@@ -5,10 +5,8 @@ reference), where the worst element is, by how much it is off, what was allowed,
 snippet that reproduces it from the repository's root.
 """
 
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -115,10 +113,8 @@ def numeric_gradients(runner, dout: np.ndarray, h: float = FD_STEP) -> dict[str,
 def reproduction(sample: Sample, impl, what: str, theirs: str = "torch") -> str:
     """A snippet that rebuilds the failing case and prints both sides, labelled."""
     key = what.split("'")[1] if "'" in what else None
-    # the repository (for ``tests``) and the folder the run started in (for a module of your own)
-    folders = sorted({str(Path(__file__).resolve().parents[1]), os.getcwd()})
     lines = [
-        f"import sys; sys.path[:0] = {folders!r}",
+        "import sys; sys.path.insert(0, '')  # run it in the folder that holds your module",
         "from scratch_parity.registry import OPS",
         "from scratch_parity.strategies import Config",
         "from scratch_parity.sample import make_sample",

@@ -119,28 +119,63 @@ class Grades:
             if report.outcome == "failed" and value["op"] not in self.messages:
                 self.messages[value["op"]] = first_lines(report.longreprtext)
 
-    def verdicts(self, weights: dict) -> list[dict]:
+    def verdicts(self, weights: dict, expected: dict[str, list[str]] | None = None) -> list[dict]:
+        """A verdict and a score per op. ``expected`` (op -> its checks) fixes the denominator: an op or a
+        check that never reported (its runner crashed the worker, or the run stopped) scores 0, "did not run"."""
+        expected = expected if expected is not None else {op: list(checks) for op, checks in self.checks.items()}
         rows = []
-        for op in sorted(self.checks):
-            outcomes = [o for results in self.checks[op].values() for o in results]
+        for op in sorted(expected):
+            results = {check: self.checks.get(op, {}).get(check) or ["not run"] for check in expected[op]}
+            outcomes = [o for found in results.values() for o in found]
             passed = sum(o == "passed" for o in outcomes)
-            failed = sorted(check for check, results in self.checks[op].items() if "failed" in results)
-            missing = sorted(check for check, results in self.checks[op].items() if "skipped" in results)
+            failed = sorted(check for check, found in results.items() if "failed" in found)
+            missing = sorted(check for check, found in results.items() if "skipped" in found)
+            not_run = sorted(check for check, found in results.items() if found == ["not run"])
             weight = float(weights.get(op, 1.0))
+            problems = []
             if failed:
-                verdict = "fails: " + ", ".join(failed)
+                problems.append("fails: " + ", ".join(failed))
+            if not_run:
+                problems.append("did not run: " + ", ".join(not_run))
+            if problems:
+                verdict = "; ".join(problems)
             elif missing and not passed:
                 verdict = "not implemented"
             elif missing:
                 verdict = "not implemented: " + ", ".join(missing)
             else:
                 verdict = "pass"
-            # each kind of check weighs the same, however many cases it has (bad inputs come in several):
-            # an op whose backward is still missing earns the share of its forward and its input checks
-            shares = [sum(o == "passed" for o in results) / len(results) for results in self.checks[op].values()]
-            score = weight * sum(shares) / len(shares)
+            score = weight * op_share(results)
             rows.append(dict(op=op, verdict=verdict, score=score, max_score=weight, message=self.messages.get(op, "")))
         return rows
+
+
+def op_share(results: dict[str, list[str]]) -> float:
+    """The fraction of an op's marks that its outcomes (check -> outcomes of its cases) earn.
+
+    Each kind of check weighs the same, however many cases it has (bad inputs come in several), so an
+    op whose backward is still missing earns the share of its forward and its input checks. But the
+    checks of a layer's own consistency and manners (finite differences, the contract, bad input,
+    accumulation, ...) earn nothing unless its forward agrees with torch: a layer that computes zeros is
+    consistent, keeps its dtype and may refuse bad shapes, and has still done none of the work.
+    """
+    shares = {check: sum(o == "passed" for o in found) / len(found) for check, found in results.items()}
+    if "forward" in shares and shares["forward"] < 1:
+        shares = {check: share if check in ("forward", "gradient") else 0.0 for check, share in shares.items()}
+    return sum(shares.values()) / len(shares) if shares else 0.0
+
+
+def expected_checks(ops: list[str] | None = None) -> dict[str, list[str]]:
+    """The graded checks of every op (or of ``ops``), from the registry: the fixed denominator of a grade."""
+    from scratch_parity.registry import OPS_LIST
+    from scratch_parity.zoo.harness import applies
+
+    harness_names = {"dtype/mutation/shapes": "contract", "error on bad input": "bad input"}
+    return {
+        spec.name: [check for check in CHECK_NAMES.values() if applies(harness_names.get(check, check), spec.name)]
+        for spec in OPS_LIST
+        if ops is None or spec.name in ops
+    }
 
 
 def first_lines(text: str, n: int = 12) -> str:
@@ -194,7 +229,8 @@ def pytest_terminal_summary(terminalreporter, config):
         return
     weights_file = config.getoption("--weights")
     weights = json.loads(Path(weights_file).read_text()) if weights_file else {}
-    rows = grades.verdicts(weights)
+    selected = config.getoption("--ops")
+    rows = grades.verdicts(weights, expected_checks([op.strip() for op in selected.split(",")] if selected else None))
     out = Path(config.getoption("--grade"))
     out.mkdir(parents=True, exist_ok=True)
     impl = config.getoption("--impl")

@@ -28,6 +28,7 @@ from scratch.autograd import Tensor, no_grad
 from scratch.kernels.backend import to_device
 from scratch_parity.registry import OpSpec
 from scratch_parity.sample import TORCH_DTYPES, Sample, build
+from scratch_parity.strategies import Config
 
 
 @dataclass
@@ -84,23 +85,82 @@ class Contract:
             raise TypeError(f"{self.label}.{type(layer).__name__} has no .to(xp): it cannot be moved to a device")
         return layer.to(self.xp), [to_device(a, self.xp) for a in inputs]
 
-    def provides(self, spec: OpSpec) -> bool:
-        return spec.build is not None or hasattr(self.module, spec.name)
+    def has(self, name: str) -> bool:
+        """Whether the implementation defines ``name`` (a registry op's class, or "RNN")."""
+        return hasattr(self.module, name)
 
-    def runner(self, spec: OpSpec, sample: Sample):
+    def provides(self, spec: OpSpec) -> bool:
+        return spec.build is not None or self.has(spec.name)
+
+    def runner(self, spec: OpSpec, sample: Sample, masks=None):
+        """A built layer with the sample's state, mode and inputs; ``masks``: the keep-masks it hands out, in
+        order (default: the sample's mask, for every call)."""
         raise NotImplementedError
+
+    bad_input_dtype = np.float64
+
+    def bad_inputs(self, case) -> list:
+        return list(case.inputs())
+
+    def bad_input_error(self, spec: OpSpec, case) -> BaseException | None:
+        """What building the layer and calling it on ``case``'s inputs raised, or None.
+
+        A case of stage "init" must raise while the layer is built; "either", while it is built or called;
+        "forward", while it is called, the layer itself building without complaint (else BuildRaised).
+        """
+        inputs = self.bad_inputs(case)
+        try:
+            config = Config(kwargs=case.kwargs, shape=())
+            layer = build(spec, self.module, config, dtype=self.bad_input_dtype).train(case.training)
+        except Exception as e:
+            return e if case.stage in ("init", "either") else BuildRaised(e)
+        if case.stage == "init":
+            return None
+        try:
+            layer(*inputs)
+        except Exception as e:
+            return e
+        return None
 
     def run(self, spec: OpSpec, sample: Sample) -> Result:
         """One forward, the state after it, and one backward with the sample's upstream gradient."""
         return self.runner(spec, sample).run(sample.dout)
 
 
-def numpy_layer(spec: OpSpec, module, sample: Sample):
-    """The sample's layer from a NumPy-based ``module``: its state loaded, its mode set, its mask injected."""
+class BuildRaised(Exception):
+    """A layer that refused to be built where only calling it on the bad input should raise."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(f"building the layer raised {type(error).__name__}: {error}")
+        self.error = error
+
+
+def raised_as(error: BaseException | None, expected: type) -> bool:
+    """Whether ``error`` is an ``expected`` (in a runner process: an exception class of that name in its MRO)."""
+    return isinstance(error, expected) or expected.__name__ in getattr(error, "types", ())
+
+
+def mask_queue(masks):
+    """A ``sample_mask`` that hands out ``masks`` in order, then refuses."""
+    queue = iter(masks)
+
+    def sample_mask(shape, *args, **kwargs):
+        mask = next(queue, None)
+        if mask is None:
+            raise RuntimeError("the layer asked for more keep-masks than the check hands out")
+        return mask
+
+    return sample_mask
+
+
+def numpy_layer(spec: OpSpec, module, sample: Sample, masks=None):
+    """The sample's layer from a NumPy-based ``module``: its state loaded, its mode set, its masks injected."""
     layer = build(spec, module, sample.config, dtype=np.dtype(sample.dtype))
     layer.load_state_dict(sample.state)
     layer.train(sample.config.training)
-    if sample.mask is not None:
+    if masks is not None:
+        layer.sample_mask = mask_queue(masks)
+    elif sample.mask is not None:
         layer.sample_mask = lambda shape: sample.mask
     return layer
 
@@ -110,9 +170,14 @@ class ManualContract(Contract):
 
     contract = "manual"
 
-    def runner(self, spec: OpSpec, sample: Sample) -> "ManualRunner":
-        layer, inputs = self.on_device(numpy_layer(spec, self.module, sample), [a.copy() for a in sample.inputs])
+    def runner(self, spec: OpSpec, sample: Sample, masks=None) -> "ManualRunner":
+        layer = numpy_layer(spec, self.module, sample, masks)
+        layer, inputs = self.on_device(layer, [a.copy() for a in sample.inputs])
         return ManualRunner(spec, layer, inputs, self.xp)
+
+    def run_sequence(self, problem) -> dict:
+        """The whole-sequence RNN (``scratch_parity.sequence.Problem``) with this module's RNN."""
+        return problem.run_manual(self.module)
 
 
 class ManualRunner:
@@ -125,6 +190,9 @@ class ManualRunner:
     @skip_if_not_implemented
     def forward(self) -> np.ndarray:
         return host(self.layer.forward(*self.inputs))
+
+    def state_dict(self) -> dict:
+        return host_dict(self.layer.state_dict())
 
     def run(self, make_dout) -> Result:
         out = self.forward()
@@ -144,9 +212,13 @@ class AutogradContract(Contract):
 
     contract = "autograd"
 
-    def runner(self, spec: OpSpec, sample: Sample) -> "AutogradRunner":
-        layer, inputs = self.on_device(numpy_layer(spec, self.module, sample), [a.copy() for a in sample.inputs])
+    def runner(self, spec: OpSpec, sample: Sample, masks=None) -> "AutogradRunner":
+        layer = numpy_layer(spec, self.module, sample, masks)
+        layer, inputs = self.on_device(layer, [a.copy() for a in sample.inputs])
         return AutogradRunner(spec, layer, inputs, self.xp)
+
+    def run_sequence(self, problem) -> dict:
+        return problem.run_autograd(self.module)
 
 
 class AutogradRunner:
@@ -163,6 +235,9 @@ class AutogradRunner:
     def forward(self) -> np.ndarray:
         with no_grad():
             return host(self.layer(*self.tensors).data)
+
+    def state_dict(self) -> dict:
+        return host_dict(self.layer.state_dict())
 
     @skip_if_not_implemented
     def run(self, make_dout) -> Result:
@@ -192,11 +267,19 @@ class TorchContract(Contract):
 
     contract = "torch"
 
-    def runner(self, spec: OpSpec, sample: Sample) -> "TorchRunner":
+    bad_input_dtype = torch.float64
+
+    def bad_inputs(self, case) -> list:
+        return [torch.from_numpy(a) for a in case.inputs()]
+
+    def runner(self, spec: OpSpec, sample: Sample, masks=None) -> "TorchRunner":
         layer = build(spec, self.module, sample.config, dtype=TORCH_DTYPES[sample.dtype])
         layer.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in sample.state.items()})
         layer.train(sample.config.training)
-        if sample.mask is not None:
+        if masks is not None:
+            queue = mask_queue(masks)
+            layer.sample_mask = lambda shape, dtype=torch.float32: torch.from_numpy(queue(shape)).to(dtype)
+        elif sample.mask is not None:
             layer.sample_mask = lambda shape, dtype=torch.float32: torch.from_numpy(sample.mask).to(dtype)
         tensors = [torch.from_numpy(a.copy()) for a in sample.inputs]
         for i in spec.differentiable:

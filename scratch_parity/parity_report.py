@@ -35,6 +35,7 @@ class _Collector:
     def __init__(self):
         self.cells: dict[str, dict] = {}
         self.zoo: dict[str, dict] = {}
+        self.attacks: dict[str, dict] = {}
         self.outcomes: dict[str, str] = {}
 
     def pytest_runtest_logreport(self, report):
@@ -47,6 +48,8 @@ class _Collector:
                 self.cells[report.nodeid] = value
             elif name == "zoo":
                 self.zoo[report.nodeid] = value
+            elif name == "attack":
+                self.attacks[report.nodeid] = value
 
     def rows(self) -> list[dict]:
         rows = [{**cell, "result": self.outcomes.get(nodeid, "?")} for nodeid, cell in self.cells.items()]
@@ -207,6 +210,26 @@ def mutation_score(snapshot: Path = MUTATION_SNAPSHOT) -> list[str]:
     return ["## Mutation testing", "", text + " `make mutation` reruns mutmut and writes report/mutation.md."]
 
 
+def attacks_markdown(rows: list[dict]) -> str:
+    """The attack zoo (tests/attacks): each attack on the grader, what it earned, and the grader's reason."""
+    held = sum(r["result"] == "passed" for r in rows)
+    lines = [
+        "# The attack zoo",
+        "",
+        f"{len(rows)} submissions that try to forge their grade, each graded by `scratch-check` as a student's is "
+        f"(tests/attacks). The grader held against {held} of them: each earned what an honest module computing the "
+        "same numbers earns (0), the op still counted, and the results were the grader's own.",
+        "",
+        "| attack | op | what it tries | score | the grader's reason | held |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        reason = " ".join(r["output"].split())[:160].replace("|", "\\|")
+        held = {"passed": "yes", "failed": "**NO**"}.get(r["result"], r["result"])
+        lines.append(f"| {r['name']} | {r['op']} | {r['description']} | {r['score']:g} | {reason} | {held} |")
+    return "\n".join(lines) + "\n"
+
+
 def pytest_terminal_summary(terminalreporter, config):
     collector = getattr(config, "_parity", None)
     if collector is None:
@@ -214,7 +237,7 @@ def pytest_terminal_summary(terminalreporter, config):
     rows, zoo_rows = collector.rows(), collector.zoo_rows()
     out = Path(config.getoption("--parity-report"))
     out.mkdir(parents=True, exist_ok=True)
-    if rows or not zoo_rows:  # a run of the zoo alone writes no empty parity report
+    if rows or not (zoo_rows or collector.attacks):  # a run of the zoos alone writes no empty parity report
         text = markdown(rows)
         (out / "parity.md").write_text(text)
         (out / "parity.json").write_text(json.dumps(rows, indent=1))
@@ -222,6 +245,11 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write(text)
         failed = sum(r["result"] == "failed" for r in rows)
         terminalreporter.write_line(f"{len(rows)} checks, {failed} failed; written to {out / 'parity.md'}")
+    attack_rows = [{**row, "result": collector.outcomes.get(nodeid, "?")} for nodeid, row in collector.attacks.items()]
+    if attack_rows:
+        text = attacks_markdown(sorted(attack_rows, key=lambda r: r["name"]))
+        (out / "attacks.md").write_text(text)
+        terminalreporter.write_line(f"{len(attack_rows)} attacks; written to {out / 'attacks.md'}")
     if zoo_rows:
         text = zoo_markdown(zoo_rows)
         (out / "zoo.md").write_text(text)

@@ -5,6 +5,8 @@ else the built-in ones (scratch.manual and scratch.autograd.nn). ``--device`` mo
 implementations to a GPU (skipped, with the reason, where there is none) or to the stand-in device.
 """
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -43,11 +45,30 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture(scope="session")
 def impl(request):
-    xp = array_module(request.config.getoption("--device"))
-    path, contract = implementations_under_test(
-        request.config.getoption("--impl"), request.config.getoption("--contract")
-    )[request.param]
-    return implementation(path, contract, xp=xp)
+    config = request.config
+    path, contract = implementations_under_test(config.getoption("--impl"), config.getoption("--contract"))[
+        request.param
+    ]
+    if config.getoption("--isolate"):
+        isolated = remote_implementation(config, path, contract)
+        yield isolated
+        isolated.close()  # before the grading plugin writes the results, at the end of the session
+        return
+    yield implementation(path, contract, xp=array_module(config.getoption("--device")))
+
+
+def remote_implementation(config, path: str, contract: str):
+    """``path`` behind runner processes, with the limits and allowances of the command line."""
+    from scratch_parity.grader.process import Limits
+    from scratch_parity.grader.remote import RemoteContract, allowances
+
+    limits = Limits(
+        cpu_seconds=config.getoption("--cpu-limit"),
+        memory_bytes=config.getoption("--memory-limit") * 2**20,
+        wall_seconds=config.getoption("--call-timeout"),
+    )
+    allow = [*allowances(path, contract), *config.getoption("--allow")]
+    return RemoteContract(path, contract, Path(config.getoption("--submission")), limits, allow)
 
 
 @pytest.fixture(autouse=True)

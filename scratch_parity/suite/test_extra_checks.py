@@ -23,7 +23,7 @@ from scratch_parity.zoo.harness import (
 
 
 def require(impl, op):
-    if not hasattr(impl.module, op):
+    if not impl.has(op):
         pytest.skip(f"not implemented: {impl.label} has no {op}")
 
 

@@ -24,7 +24,6 @@ message), "passed" or "n/a" (the check does not apply to that op).
 
 import dataclasses
 import functools
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -246,7 +245,7 @@ def check_forward(op, impl):
     for dtype in DTYPES:
         for case, sample in samples(op, dtype):
             runner = impl.runner(spec, sample)
-            output, state = runner.forward(), runner.layer.state_dict()
+            output, state = runner.forward(), runner.state_dict()
             theirs, tol = torch_result(op, case, sample), spec.tolerances[dtype]
             assert_close(output, theirs.output, tol, "output", sample, impl)
             for key in theirs.state:
@@ -325,21 +324,19 @@ def check_extremes(op, impl):
                         )
 
 
+FRESH_MASKS = 8  # a forward and a backward ask for one or two; the rest would be drawn by a buggy layer
+
+
 def check_fresh_masks(op, impl):
     """sample_mask returns the sample's mask first, then a new one at every call; torch sees the first."""
     spec = OPS[op]
     for dtype in DTYPES:
         for case, sample in samples(op, dtype):
-            runner = impl.runner(spec, sample)
-            calls = itertools.count()
-
-            def fresh(shape, calls=calls, sample=sample):
-                k = next(calls)
-                if k == 0:
-                    return sample.mask
-                return np.random.default_rng([sample.seed, 3, k]).random(shape) >= sample.config.kwargs["p"]
-
-            runner.layer.sample_mask = fresh
+            p = sample.config.kwargs["p"]
+            fresh = [
+                np.random.default_rng([sample.seed, 3, k]).random(sample.mask.shape) >= p for k in range(1, FRESH_MASKS)
+            ]
+            runner = impl.runner(spec, sample, masks=[sample.mask, *fresh])
             yours, theirs = ran(runner.run(sample.dout)), torch_result(op, case, sample)
             tol = spec.tolerances[dtype]
             assert_close(yours.output, theirs.output, tol, "output (fresh masks)", sample, impl)
@@ -368,14 +365,13 @@ def check_accumulation(op, impl):
 
 
 def check_sequence(op, impl):
-    """The whole-sequence RNN of ``impl.module`` (either contract) against torch.nn.RNN: output, h_n, dx, dh0,
+    """The whole-sequence RNN of the implementation (either contract) against torch.nn.RNN: output, h_n, dx, dh0,
     every weight's gradient."""
     for problem in SEQUENCE_PROBLEMS:
         for seed in SEEDS:
             for dtype in DTYPES:
                 p = Problem(*problem, seed=seed, dtype=dtype)
-                run = {"manual": Problem.run_manual, "autograd": Problem.run_autograd}[impl.contract]
-                yours = run(p, impl.module)
+                yours = impl.run_sequence(p)
                 for key, expected in p.run_torch().items():
                     if expected is None:
                         continue

@@ -1,0 +1,315 @@
+"""The parent's side of one runner process: its folder, its limits, its calls, and its end.
+
+``RunnerProcess(submission)`` copies the student's files into a fresh folder, starts the runner on
+them (``runner.py``) and reads its first reply: the names the module defines, or why it could not be
+imported. ``call(meta, arrays)`` sends one request and waits for the reply, at most ``wall_seconds``;
+a runner that dies, hangs, exceeds its CPU seconds or memory, or replies with something that is not
+a message, is killed and raises ``RunnerFailure`` with the reason. ``close()`` kills what is left of
+it (its whole process group, and under a uid of its own every process of that uid) and removes its
+folder; only then may the parent write results.
+
+Where the grader runs as root, the runner also gets a network namespace of its own (``unshare
+--net``: no interface but a loopback that is down) and an unprivileged uid; elsewhere it runs as the
+grader's user, confined by its limits and its audit hook only. ``isolation()`` says which applies.
+"""
+
+import dataclasses
+import functools
+import importlib.util
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from scratch_parity.grader import protocol
+
+GRADER_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = GRADER_DIR.parent
+LAUNCHER = "import sys; sys.path[:0] = {paths!r}; import runner; raise SystemExit(runner.main(sys.argv[1:]))"
+MAX_SUBMISSION_FILES = 2000
+SANDBOX_UID = 61000 + os.getpid() % 1000  # a uid of the runner's own: every process of it can be killed
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """The runner's limits: CPU seconds over its life (one op's checks), memory, and wall time per call."""
+
+    cpu_seconds: int = 120
+    memory_bytes: int = 4 * 2**30
+    wall_seconds: float = 60.0
+
+
+class RunnerFailure(BaseException):
+    """The runner died, hung or broke the protocol: the check fails with this reason.
+
+    NOTE: a BaseException, as the grading plugin's OpTimeout: hypothesis replays an example that raised
+    an Exception to shrink it, which would start (and hang, or crash) a runner again at every replay.
+    """
+
+
+class ImportFailed(Exception):
+    """The student's module could not be imported in the runner (a syntax error, a refused import, ...)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Isolation:
+    """How much of the isolation this machine allows: a uid of the runner's own, a network namespace."""
+
+    python: str
+    uid: int | None
+    network_namespace: bool
+    notes: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        user = f"uid {self.uid}" if self.uid is not None else "the grader's own user"
+        net = "a network namespace of its own" if self.network_namespace else "the grader's network (sockets refused)"
+        return f"runner as {user}, in {net}" + "".join(f"; {n}" for n in self.notes)
+
+
+def numpy_parent() -> str:
+    return str(Path(np.__file__).resolve().parent.parent)
+
+
+def _probe(command: list[str], **kwargs) -> bool:
+    try:
+        return subprocess.run(command, capture_output=True, timeout=60, **kwargs).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@functools.cache
+def isolation() -> Isolation:
+    """What the runner can be given here, found once: as root, an unprivileged uid that can still run a
+    Python with numpy (this one, or the system's of the same version), and a network namespace."""
+    if os.geteuid() != 0:
+        return Isolation(sys.executable, None, False, ("not root: no user or network namespace of its own",))
+    check_numpy = f"import sys; sys.path.insert(0, {numpy_parent()!r}); import numpy"
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    candidates = [sys.executable, f"/usr/bin/{version}", f"/usr/local/bin/{version}"]
+    python = next(
+        (
+            p
+            for p in candidates
+            if os.path.exists(p)
+            and _probe([p, "-I", "-S", "-c", check_numpy], user=SANDBOX_UID, group=SANDBOX_UID, extra_groups=[])
+        ),
+        None,
+    )
+    notes = []
+    if python is None:
+        notes.append("no Python with numpy that an unprivileged user can run: the runner keeps the grader's user")
+    network = bool(shutil.which("unshare")) and _probe(["unshare", "--net", "--", "true"])
+    if not network:
+        notes.append("no network namespace (unshare --net failed)")
+    uid = SANDBOX_UID if python else None
+    return Isolation(python or sys.executable, uid, network, tuple(notes))
+
+
+def copy_submission(source: Path, target: Path) -> None:
+    """The student's Python files (and folders) into the runner's folder, readable (not writable) by the
+    runner's user whatever their permissions were; symbolic links are followed into copies."""
+    copied = 0
+
+    def ignore(folder, names):
+        nonlocal copied
+        skipped = {n for n in names if n.startswith(".") or n == "__pycache__"}
+        skipped |= {n for n in names if not n.endswith(".py") and not os.path.isdir(os.path.join(folder, n))}
+        copied += len(names) - len(skipped)
+        if copied > MAX_SUBMISSION_FILES:
+            raise ValueError(
+                f"{source} holds more than {MAX_SUBMISSION_FILES} Python files and folders: pass the folder of "
+                "the module alone (--submission)"
+            )
+        return skipped
+
+    shutil.copytree(source, target, ignore=ignore, symlinks=False)
+    for folder, _, files in os.walk(target):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+
+
+class RunnerProcess:
+    """One runner: a fresh process and folder for one student's module (see the module docstring)."""
+
+    def __init__(self, module: str, submission: Path, contract: str = "manual", limits: Limits | None = None, allow=()):
+        self.module, self.limits = module, limits or Limits()
+        self.isolation = isolation()
+        self.folder = Path(tempfile.mkdtemp(prefix="scratch-parity-runner-"))
+        submission_copy, allowed, work = self.folder / "submission", self.folder / "allowed", self.folder / "work"
+        copy_submission(Path(submission), submission_copy)
+        (allowed / "scratch_parity").mkdir(parents=True)
+        (allowed / "scratch_parity" / "__init__.py").write_text('"""The base class only, as the grader allows."""\n')
+        shutil.copy(PACKAGE_DIR / "base.py", allowed / "scratch_parity" / "base.py")
+        reads = []
+        if any(pattern.startswith("scratch_parity.zoo") for pattern in allow):  # the zoo's bugs, by name
+            (allowed / "scratch_parity" / "zoo").symlink_to(PACKAGE_DIR / "zoo")
+            reads.append(str(PACKAGE_DIR / "zoo"))
+        for package in allowed_packages(allow):
+            (allowed / package.name).symlink_to(package)
+            reads.append(str(package))
+        work.mkdir()
+        self.folder.chmod(0o755)
+        if self.isolation.uid is not None:
+            os.chown(work, self.isolation.uid, self.isolation.uid)
+        self.output = open(work / "output.log", "wb")
+        reply_read, reply_write = os.pipe()
+        command = [
+            *(["unshare", "--net", "--"] if self.isolation.network_namespace else []),
+            self.isolation.python,
+            "-I",
+            "-S",
+            "-B",
+            "-c",
+            LAUNCHER.format(paths=[str(GRADER_DIR), numpy_parent()]),
+            f"--module={module}",
+            f"--contract={contract}",
+            f"--submission={submission_copy}",
+            f"--allowed-path={allowed}",
+            f"--work={work}",
+            f"--reply-fd={reply_write}",
+            f"--cpu={limits.cpu_seconds}",
+            f"--memory={limits.memory_bytes}",
+            *(f"--allow={pattern}" for pattern in allow),
+            *(f"--read={path}" for path in reads),
+            *([f"--uid={self.isolation.uid}", f"--gid={self.isolation.uid}"] if self.isolation.uid is not None else []),
+        ]
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=self.output,
+            stderr=subprocess.STDOUT,
+            pass_fds=(reply_write,),
+            cwd=work,
+            env=runner_environment(work),
+            start_new_session=True,
+        )
+        os.close(reply_write)
+        self.replies = reply_read
+        self.closed = False
+        hello, _ = self._read(self.limits.wall_seconds, "starting")
+        if not hello.get("ok"):
+            error = hello["error"]
+            self.import_error = f"{error['types'][0]}: {error['message']}\n{error['traceback']}".rstrip()
+            self.names = []
+        else:
+            self.import_error, self.names = None, hello["names"]
+
+    def call(self, meta: dict, arrays: dict | None = None) -> tuple[dict, dict]:
+        """One request and its reply; RunnerFailure if the runner does not answer with one."""
+        if self.closed:
+            raise RunnerFailure(f"{self.module}: the runner was stopped earlier: {self.failure}")
+        try:
+            self.process.stdin.write(protocol.encode({**meta, "errstate": np.geterr()}, arrays))
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self._fail(f"the runner stopped before the request '{meta['call']}'")
+        return self._read(self.limits.wall_seconds, f"the request '{meta['call']}'")
+
+    def _read(self, seconds: float, what: str) -> tuple[dict, dict]:
+        try:
+            (size,) = protocol.HEADER.unpack(self._read_exactly(protocol.HEADER.size, seconds, what))
+            if size > protocol.MAX_BYTES:
+                raise protocol.ProtocolError(f"a reply of {size} bytes is over the limit of {protocol.MAX_BYTES}")
+            return protocol.decode(self._read_exactly(size, seconds, what))
+        except protocol.ProtocolError as e:
+            self._fail(f"the runner's reply to {what} is not a message of the grader's ({e})")
+
+    def _read_exactly(self, n: int, seconds: float, what: str) -> bytes:
+        chunks, left = [], n
+        while left:
+            ready, _, _ = select.select([self.replies], [], [], seconds)
+            if not ready:
+                self._fail(f"no reply to {what} within {seconds:g} s (wall clock): the code hangs or waits")
+            chunk = os.read(self.replies, min(left, 1 << 20))
+            if not chunk:
+                self._fail(f"the runner ended during {what}: {self._exit_reason()}")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def _exit_reason(self) -> str:
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return "it closed its reply channel but kept running"
+        if code < 0:
+            name = signal.Signals(-code).name
+            cause = {
+                "SIGKILL": f" (the CPU limit of {self.limits.cpu_seconds} s, or a kill)",
+                "SIGXCPU": f" (the CPU limit of {self.limits.cpu_seconds} s)",
+                "SIGSEGV": " (a crash in native code)",
+            }.get(name, "")
+            return f"killed by {name}{cause}"
+        return f"it exited with status {code} (sys.exit or os._exit in the submission?)"
+
+    def stop(self, reason: str):
+        """End the runner for ``reason`` (a wall it ran into): this check, and every later one, fails with it."""
+        self.failure = reason
+        self.close()
+        raise RunnerFailure(f"{self.module}: stopped by the grader's sandbox: {reason}")
+
+    def _fail(self, reason: str):
+        tail = self.output_tail()
+        self.failure = reason
+        self.close()
+        raise RunnerFailure(f"{self.module}: {reason}" + (f"\nits last output:\n{tail}" if tail else ""))
+
+    def output_tail(self, n: int = 2000) -> str:
+        try:
+            data = Path(self.output.name).read_bytes()[-n:]
+        except OSError:
+            return ""
+        return data.decode(errors="replace").strip()
+
+    def close(self) -> None:
+        """Kill the runner and everything it started; remove its folder."""
+        if self.closed:
+            return
+        self.closed = True
+        self.failure = getattr(self, "failure", "closed")
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if self.isolation.uid is not None:
+            # every process of the runner's uid, wherever it went (a new session escapes the group)
+            subprocess.run(
+                ["kill", "-KILL", "-1"], user=self.isolation.uid, group=self.isolation.uid, capture_output=True
+            )
+        self.process.wait()
+        for stream in (self.process.stdin, self.output):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        os.close(self.replies)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def allowed_packages(allow) -> list[Path]:
+    """The grader's own packages that the patterns allow (e.g. "scratch.*"), to be linked into the runner's path."""
+    found = []
+    for name in sorted({pattern.split(".")[0].rstrip("*") for pattern in allow}):
+        if name in ("", "numpy", "scratch_parity"):
+            continue
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            found.append(Path(next(iter(spec.submodule_search_locations))).resolve())
+    return found
+
+
+def runner_environment(work: Path) -> dict:
+    """A clean environment: one BLAS thread, no Python paths, the machine's OpenBLAS kernel choice."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(work), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
+    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
