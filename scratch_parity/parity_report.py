@@ -225,8 +225,9 @@ def attacks_markdown(rows: list[dict]) -> str:
     ]
     for r in rows:
         reason = " ".join(r["output"].split())[:160].replace("|", "\\|")
+        description = r["description"].replace("|", "\\|")
         held = {"passed": "yes", "failed": "**NO**"}.get(r["result"], r["result"])
-        lines.append(f"| {r['name']} | {r['op']} | {r['description']} | {r['score']:g} | {reason} | {held} |")
+        lines.append(f"| {r['name']} | {r['op']} | {description} | {r['score']:g} | {reason} | {held} |")
     return "\n".join(lines) + "\n"
 
 
