@@ -14,6 +14,7 @@ grader's user, confined by its limits and its audit hook only. ``isolation()`` s
 """
 
 import dataclasses
+import fcntl
 import functools
 import importlib.util
 import os
@@ -33,7 +34,29 @@ GRADER_DIR = Path(__file__).resolve().parent
 PACKAGE_DIR = GRADER_DIR.parent
 LAUNCHER = "import sys; sys.path[:0] = {paths!r}; import runner; raise SystemExit(runner.main(sys.argv[1:]))"
 MAX_SUBMISSION_FILES = 2000
-SANDBOX_UID = 61000 + os.getpid() % 1000  # a uid of the runner's own: every process of it can be killed
+SANDBOX_UIDS = range(61000, 62000)  # uids no account uses: each grader process claims one of its own
+UID_LOCKS = Path(tempfile.gettempdir()) / "scratch-parity-uids"
+
+
+def claim_uid() -> int:
+    """A uid for this grader process's runners alone, held by a lock until the process ends.
+
+    Every process of the uid is killed when a runner ends, so two graders (a class graded in parallel)
+    must never share one: each takes the first uid whose lock file no other process holds."""
+    UID_LOCKS.mkdir(mode=0o755, exist_ok=True)
+    for uid in SANDBOX_UIDS:
+        lock = open(UID_LOCKS / f"{uid}.lock", "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            continue
+        _held_locks.append(lock)
+        return uid
+    raise RuntimeError(f"every sandbox uid in {SANDBOX_UIDS} is taken by another grader process")
+
+
+_held_locks: list = []
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,6 +112,7 @@ def isolation() -> Isolation:
     Python with numpy (this one, or the system's of the same version), and a network namespace."""
     if os.geteuid() != 0:
         return Isolation(sys.executable, None, False, ("not root: no user or network namespace of its own",))
+    uid = claim_uid()
     check_numpy = f"import sys; sys.path.insert(0, {numpy_parent()!r}); import numpy"
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     candidates = [sys.executable, f"/usr/bin/{version}", f"/usr/local/bin/{version}"]
@@ -96,8 +120,7 @@ def isolation() -> Isolation:
         (
             p
             for p in candidates
-            if os.path.exists(p)
-            and _probe([p, "-I", "-S", "-c", check_numpy], user=SANDBOX_UID, group=SANDBOX_UID, extra_groups=[])
+            if os.path.exists(p) and _probe([p, "-I", "-S", "-c", check_numpy], user=uid, group=uid, extra_groups=[])
         ),
         None,
     )
@@ -107,8 +130,7 @@ def isolation() -> Isolation:
     network = bool(shutil.which("unshare")) and _probe(["unshare", "--net", "--", "true"])
     if not network:
         notes.append("no network namespace (unshare --net failed)")
-    uid = SANDBOX_UID if python else None
-    return Isolation(python or sys.executable, uid, network, tuple(notes))
+    return Isolation(python or sys.executable, uid if python else None, network, tuple(notes))
 
 
 def copy_submission(source: Path, target: Path) -> None:

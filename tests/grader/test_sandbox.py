@@ -98,3 +98,19 @@ def test_loosening_numpy_errors_is_noticed_and_tightening_is_not():
         np.seterr(**old)
         assert guard.take() == ["divide", "invalid", "over"]
         assert guard.take() == []
+
+
+def test_two_grader_processes_never_share_a_sandbox_uid(tmp_path):
+    """Every process of a runner's uid is killed when it ends: a class graded in parallel needs one uid each."""
+    import subprocess
+    import sys
+
+    claim = "from scratch_parity.grader import process; print(process.claim_uid(), flush=True); input()"
+    first = subprocess.Popen([sys.executable, "-c", claim], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    second = subprocess.Popen([sys.executable, "-c", claim], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        uids = {int(first.stdout.readline()), int(second.stdout.readline())}
+    finally:
+        for p in (first, second):
+            p.communicate("\n")
+    assert len(uids) == 2
