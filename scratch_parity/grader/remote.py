@@ -15,7 +15,7 @@ import numpy as np
 
 from scratch_parity.grader.process import Limits, RunnerProcess
 from scratch_parity.grader.protocol import encode_value
-from scratch_parity.implementations import Result, input_names, skip_if_not_implemented
+from scratch_parity.implementations import BuildRaised, Result, input_names, skip_if_not_implemented
 from scratch_parity.registry import OpSpec
 from scratch_parity.sample import Sample
 from scratch_parity.strategies import Config
@@ -44,17 +44,17 @@ def allowances(path: str, contract: str) -> list[str]:
 
 
 class StudentError(Exception):
-    """An exception raised by the student's code in the runner: its class's names, its message, where."""
+    """An exception raised by the student's code in the runner: its class's names, its message, and where
+    in the student's files it was raised (a note, which pytest prints under the message)."""
 
     def __init__(self, types: list[str], message: str, where: str = ""):
         super().__init__(message)
         self.types, self.where = tuple(types), where
+        if where and hasattr(self, "add_note"):  # Python 3.11+
+            self.add_note(f"raised in the submission ({self.types[0]}):\n{where.rstrip()}")
 
     def __str__(self) -> str:
         return self.args[0]
-
-    def explain(self) -> str:
-        return f"{self.types[0]}: {self.args[0]}" + (f"\n{self.where}" if self.where else "")
 
 
 class ImportFailed(BaseException):
@@ -122,12 +122,11 @@ class RemoteContract:
             raise_student_error(error)
         return reply, arrays
 
-    def _probe(self) -> RunnerProcess:
+    def _probe(self) -> None:
         """A runner started before any op needs one, to learn the module's names; the next op takes it over."""
         if self._names is None:
             self._spare = RunnerProcess(self.path, self.submission, self.contract, self.limits, self.allow)
             self._names, self._import_error = self._spare.names, self._spare.import_error
-        return self._spare
 
     def has(self, name: str) -> bool:
         """Whether the module defines ``name``; a module that cannot be imported "has" every op, so that each
@@ -145,8 +144,6 @@ class RemoteContract:
         return self.runner(spec, sample).run(sample.dout)
 
     def bad_input_error(self, spec: OpSpec, case) -> BaseException | None:
-        from scratch_parity.implementations import BuildRaised
-
         inputs = list(case.inputs())
         meta = {
             "call": "attempt",
