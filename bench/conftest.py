@@ -21,6 +21,13 @@ value and the kernels that ran; BENCH_KEEP_CORETYPE=1 keeps the environment's ch
 
 import os
 import sys
+from pathlib import Path
+
+# ``bench`` is a folder, not an installed package: the checkout's root on the path lets the benchmarks
+# import ``bench.*`` under ``.venv/bin/pytest bench/...`` too, not only under ``python -m pytest``.
+ROOT = str(Path(__file__).resolve().parents[1])
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
 
 # The thread pools read these when numpy and torch are first imported, so they are set before that.
 THREADS = os.environ.get("BENCH_THREADS", "1")

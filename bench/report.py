@@ -5,7 +5,9 @@
 Per group (one benchmarked task), a table of each implementation's median time and its ratio to
 torch's median (torch = 1.00; 2.00 means twice as slow). The engine groups also show the project's
 goals next to the numbers, each marked met or not met. The convolution benchmarks get a section of
-their own (bench/conv_report.py: GFLOP/s, time split, memory, textbook twins) and report/benchmarks_conv.png.
+their own (bench/conv_report.py: GFLOP/s, time split, memory, textbook twins) and report/benchmarks_conv.png;
+so do the whole training steps (bench/steps_report.py: ratios to torch, page faults, the time per op)
+and report/benchmarks_steps.png.
 """
 
 import argparse
@@ -15,12 +17,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import conv_report
+from bench import conv_report, steps_report
 
 BASELINE = "torch"
 ENGINE_GROUPS = ("mlp step", "cnn step", "x*x")  # bench/test_engine_overhead.py, in this order
 IMPL_ORDER = ("scratch.manual", "scratch.autograd", "torch")
 CONV_GROUP_PREFIXES = ("conv2d", "col2im", "sgemm")  # bench/test_conv.py's groups, reported by conv_report
+STEP_GROUP_PREFIX = "training step "  # bench/test_steps.py's groups, reported by steps_report
 
 
 def is_conv_group(group: str) -> bool:
@@ -29,7 +32,7 @@ def is_conv_group(group: str) -> bool:
 
 SECTIONS = (
     ("Autograd engine overhead (bench/test_engine_overhead.py)", lambda g: g in ENGINE_GROUPS),
-    ("Other benchmarks", lambda g: not is_conv_group(g)),
+    ("Other benchmarks", lambda g: not is_conv_group(g) and not g.startswith(STEP_GROUP_PREFIX)),
 )
 
 
@@ -170,7 +173,12 @@ def goal_line(goal: Goal, med: dict[str, dict[str, float]]) -> str:
     return f"- goal {goal}{measured}, {verdict}"
 
 
-def render(data: dict, png_name: str | None = "benchmarks.png", conv_png: str | None = "benchmarks_conv.png") -> str:
+def render(
+    data: dict,
+    png_name: str | None = "benchmarks.png",
+    conv_png: str | None = "benchmarks_conv.png",
+    steps_png: str | None = "benchmarks_steps.png",
+) -> str:
     groups = timings(data)
     med = medians(groups)
     results = [goal.met(goal.ratio(med)) for goal in GOALS] + conv_report.verdicts(data)
@@ -195,6 +203,7 @@ def render(data: dict, png_name: str | None = "benchmarks.png", conv_png: str | 
             lines += [f"### {group}", "", *group_table(groups[group])]
             goals = [goal_line(goal, med) for goal in GOALS if goal.group == group]
             lines += ["", *goals, ""] if goals else [""]
+    lines += steps_report.render(data, steps_png)
     lines += conv_report.render(data, conv_png)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -247,10 +256,21 @@ def write_report(json_path, out_dir) -> tuple[Path, ...]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     md, png, conv_png = out / "benchmarks.md", out / "benchmarks.png", out / "benchmarks_conv.png"
+    steps_png = out / "benchmarks_steps.png"
     written = [md, png]
     if conv_report.plot(data, conv_png):
         written.append(conv_png)
-    md.write_text(render(data, png.name, conv_png.name if conv_png in written else None), encoding="utf-8")
+    if steps_report.plot(data, steps_png):
+        written.append(steps_png)
+    md.write_text(
+        render(
+            data,
+            png.name,
+            conv_png.name if conv_png in written else None,
+            steps_png.name if steps_png in written else None,
+        ),
+        encoding="utf-8",
+    )
     plot(data, png)
     return tuple(written)
 

@@ -32,34 +32,13 @@ import torch
 import reference
 import scratch.autograd.nn as autograd_nn
 import scratch.manual as manual_nn
+from bench.networks import BATCH, CLASSES, LR, NETWORKS
 from scratch.autograd import Tensor
 
 IMPLS = ["scratch.manual", "scratch.autograd", "torch"]
-LR, BATCH, CLASSES = 0.1, 64, 10
 # float32 has a relative precision of 6e-8; the three sum in different orders, through a few layers,
 # so their losses agree to a few units in the last place, far inside this tolerance.
 RTOL = 1e-5
-
-
-def mlp(nn):
-    """The network, built from ``nn``: scratch.manual, scratch.autograd.nn and reference share the names."""
-    return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, CLASSES))
-
-
-def cnn(nn):
-    return nn.Sequential(
-        nn.Conv2d(1, 8, 3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2d(2),  # 28 -> 14
-        nn.Conv2d(8, 16, 3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2d(2),  # 14 -> 7
-        nn.Flatten(),
-        nn.Linear(16 * 7 * 7, CLASSES),
-    )
-
-
-NETWORKS = {"mlp step": (mlp, (BATCH, 784)), "cnn step": (cnn, (BATCH, 1, 28, 28))}
 
 
 def problem(group):
