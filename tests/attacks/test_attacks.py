@@ -24,7 +24,7 @@ import scratch_parity
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
 PACKAGE = Path(scratch_parity.__file__).parent
-LIMITS = ["--cpu-limit", "3", "--call-timeout", "4", "--memory-limit", "2048"]
+LIMITS = ["--cpu-limit", "3", "--call-timeout", "10", "--memory-limit", "2048"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ ATTACKS = [
     Attack("kill_self", "ReLU", "killed by SIGKILL"),
     # a wall limit well past the CPU limit: on a loaded machine 3 CPU seconds can take more than 4 wall seconds
     Attack("spin_ignoring_alarm", "ReLU", "CPU limit of 3 s", options=("--call-timeout", "60")),
-    Attack("sleep_forever", "ReLU", "within 4 s (wall clock)"),
+    Attack("sleep_forever", "ReLU", "within 4 s (wall clock)", options=("--call-timeout", "4")),
     Attack("huge_allocation", "ReLU", "MemoryError"),
     Attack("seterr_overflow", "Sigmoid", "loosened NumPy's floating-point errors (over)"),
     Attack("random_patch", "ReLU", "differs"),
