@@ -8,7 +8,10 @@
                                    over whole sequences
     suite/                         the test templates: ``pytest --pyargs scratch_parity.suite``
     plugin, grading, parity_report the pytest plugin (options, verdicts per op and grades, the report)
-    check, starter                 ``scratch-check`` and ``scratch-starter``
+    check, starter, base           ``scratch-check``, ``scratch-starter`` and the starter's base class
+    grader/                        the two processes of grading: the runner that runs a submission, confined
+    grade, course, gradebook,      ``scratch-grade``: a whole class, a Gradescope autograder, a GitHub
+    gradescope, classroom, carry   Classroom workflow, from one course's options
     zoo/                           the bug zoo: classic backward-pass bugs and the harness that runs them
     experiments/                   ``scratch-train`` and ``scratch-reproduce``
 

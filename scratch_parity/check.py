@@ -69,23 +69,18 @@ def grading_environment() -> dict:
     return env
 
 
-def ensure_results(out: Path, only: str | None, reason: str) -> bool:
+def ensure_results(out: Path, only: str | None, weights_file: str | None, reason: str) -> bool:
     """A results.json whatever happened: when pytest wrote none, every expected check scores 0, with ``reason``."""
-    results = out / "results.json"
     try:
-        json.loads(results.read_text())
+        json.loads((out / "results.json").read_text())
         return True
     except (OSError, ValueError):
         pass
-    from scratch_parity.grading import Grades, expected_checks, gradescope, markdown
+    from scratch_parity.grading import write_zero_results, zero_rows
 
     ops = [op.strip() for op in only.split(",")] if only else None
-    rows = Grades().verdicts({}, expected_checks(ops))
-    for row in rows:
-        row["message"] = reason
-    out.mkdir(parents=True, exist_ok=True)
-    results.write_text(json.dumps({**gradescope(rows), "output": reason}, indent=1))
-    (out / "grades.md").write_text(markdown(rows) + f"\n{reason}\n")
+    weights = json.loads(Path(weights_file).read_text()) if weights_file else {}
+    write_zero_results(out, zero_rows(weights, ops, reason), reason)
     return False
 
 
@@ -109,7 +104,8 @@ def main(argv=None) -> int:
     out = Path(args.out).resolve()
     (out / "results.json").unlink(missing_ok=True)  # never report an earlier run's results as this one's
     status = subprocess.call(pytest_command(args), env=grading_environment())
-    if not ensure_results(out, args.only, f"the checker stopped with status {status} before writing results"):
+    reason = f"the checker stopped with status {status} before writing results"
+    if not ensure_results(out, args.only, args.weights, reason):
         print(f"scratch-check: no results from the checker (status {status}); every check scored 0", file=sys.stderr)
         return 2
     return 0 if status == 0 else 1

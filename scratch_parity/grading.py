@@ -178,6 +178,23 @@ def expected_checks(ops: list[str] | None = None) -> dict[str, list[str]]:
     }
 
 
+def zero_rows(weights: dict, ops: list[str] | None, reason: str) -> list[dict]:
+    """The grades of a submission that could not be graded: every expected check of ``ops`` 0, with ``reason``."""
+    rows = Grades().verdicts(weights, expected_checks(ops))
+    for row in rows:
+        row["message"] = reason
+    return rows
+
+
+def write_zero_results(out: Path, rows: list[dict], reason: str, checked: str = "") -> dict:
+    """``rows`` (from ``zero_rows``) as results.json and grades.md in ``out``, as a grading run writes them."""
+    results = {**gradescope(rows), "output": reason}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, indent=1))
+    (out / "grades.md").write_text(markdown(rows, checked) + f"\n{reason}\n")
+    return results
+
+
 def first_lines(text: str, n: int = 12) -> str:
     """The start of a failure's report, where the check names the side, the error and the reproduction."""
     lines = [line for line in text.splitlines() if line.startswith("E ")] or text.splitlines()

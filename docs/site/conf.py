@@ -52,7 +52,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"numpy(\..+)?"),
     (r"py:.*", r"torch(\..+)?"),
     (r"py:.*", r"collections\.abc\..+"),  # the standard library's types: no inventory either
-    (r"py:.*", r"(pathlib|argparse|types|datetime)\..+"),
+    (r"py:.*", r"(pathlib|argparse|types|datetime|subprocess)\..+"),
     (r"py:.*", r"hypothesis(\..+)?"),
     (r"py:class", r"dict\[str"),  # autodoc splits "dict[str, ...]" of a docstring's own type line
 ]
