@@ -66,6 +66,7 @@ def grading_environment() -> dict:
     """The suite's hypothesis profile for grading: a fixed seed, no example database, one BLAS thread."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "HYPOTHESIS_"))}
     env.update(HYPOTHESIS_PROFILE="grading", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    env["PYTHONSAFEPATH"] = "1"  # NOTE: the folder it runs from (a student's?) is not on the checker's import path
     return env
 
 

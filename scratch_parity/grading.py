@@ -157,11 +157,14 @@ def op_share(results: dict[str, list[str]]) -> float:
     op whose backward is still missing earns the share of its forward and its input checks. But the
     checks of a layer's own consistency and manners (finite differences, the contract, bad input,
     accumulation, ...) earn nothing unless its forward agrees with torch: a layer that computes zeros is
-    consistent, keeps its dtype and may refuse bad shapes, and has still done none of the work.
+    consistent, keeps its dtype and may refuse bad shapes, and has still done none of the work. Likewise
+    finite differences earn nothing while the gradient disagrees with torch's.
     """
     shares = {check: sum(o == "passed" for o in found) / len(found) for check, found in results.items()}
     if "forward" in shares and shares["forward"] < 1:
         shares = {check: share if check in ("forward", "gradient") else 0.0 for check, share in shares.items()}
+    if "finite differences" in shares and shares.get("gradient", 1) < 1:
+        shares["finite differences"] = 0.0  # agreeing with its own forward proves nothing of a gradient torch refutes
     return sum(shares.values()) / len(shares) if shares else 0.0
 
 

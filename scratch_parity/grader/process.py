@@ -21,9 +21,11 @@ import os
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +36,7 @@ GRADER_DIR = Path(__file__).resolve().parent
 PACKAGE_DIR = GRADER_DIR.parent
 LAUNCHER = "import sys; sys.path[:0] = {paths!r}; import runner; raise SystemExit(runner.main(sys.argv[1:]))"
 MAX_SUBMISSION_FILES = 2000
+MAX_FILE_BYTES = 4 * 2**20
 SANDBOX_UIDS = range(61000, 62000)  # uids no account uses: each grader process claims one of its own
 UID_LOCKS = Path(tempfile.gettempdir()) / "scratch-parity-uids"
 
@@ -52,6 +55,8 @@ def claim_uid() -> int:
             lock.close()
             continue
         _held_locks.append(lock)
+        if os.geteuid() == 0:  # whatever an earlier grader, killed before it could clean up, left running as uid
+            subprocess.run(["kill", "-KILL", "-1"], user=uid, group=uid, capture_output=True)
         return uid
     raise RuntimeError(f"every sandbox uid in {SANDBOX_UIDS} is taken by another grader process")
 
@@ -66,6 +71,7 @@ class Limits:
     cpu_seconds: int = 120
     memory_bytes: int = 4 * 2**30
     wall_seconds: float = 60.0
+    op_wall_seconds: float = 900.0  # all of one op's calls: a code that sleeps just under wall_seconds at every call
 
 
 class RunnerFailure(BaseException):
@@ -141,7 +147,12 @@ def copy_submission(source: Path, target: Path) -> None:
     def ignore(folder, names):
         nonlocal copied
         skipped = {n for n in names if n.startswith(".") or n == "__pycache__"}
-        skipped |= {n for n in names if not n.endswith(".py") and not os.path.isdir(os.path.join(folder, n))}
+        for name in names:  # NOTE: never a link (to /etc/shadow, /dev/zero, the grader's files), nor a device
+            info = os.lstat(os.path.join(folder, name))
+            if not (stat.S_ISDIR(info.st_mode) or (stat.S_ISREG(info.st_mode) and name.endswith(".py"))):
+                skipped.add(name)
+            elif info.st_size > MAX_FILE_BYTES:
+                raise ValueError(f"{os.path.join(folder, name)} is over {MAX_FILE_BYTES} bytes: not a module to grade")
         copied += len(names) - len(skipped)
         if copied > MAX_SUBMISSION_FILES:
             raise ValueError(
@@ -180,7 +191,9 @@ class RunnerProcess:
         self.folder.chmod(0o755)
         if self.isolation.uid is not None:
             os.chown(work, self.isolation.uid, self.isolation.uid)
-        self.output = open(work / "output.log", "wb")
+        # NOTE: in the runner's folder, which only the grader writes (never in work/, where the runner could put
+        # a link in its place), and read back through this descriptor alone, never by its path again
+        self.output = open(self.folder / "output.log", "w+b")
         reply_read, reply_write = os.pipe()
         command = [
             *(["unshare", "--net", "--"] if self.isolation.network_namespace else []),
@@ -214,7 +227,7 @@ class RunnerProcess:
         )
         os.close(reply_write)
         self.replies = reply_read
-        self.closed = False
+        self.closed, self.wall_spent = False, 0.0
         hello, _ = self._read(self.limits.wall_seconds, "starting")
         if not hello.get("ok"):
             error = hello["error"]
@@ -232,7 +245,13 @@ class RunnerProcess:
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             self._fail(f"the runner stopped before the request '{meta['call']}'")
-        return self._read(self.limits.wall_seconds, f"the request '{meta['call']}'")
+        started = time.monotonic()
+        try:
+            return self._read(self.limits.wall_seconds, f"the request '{meta['call']}'")
+        finally:
+            self.wall_spent += time.monotonic() - started
+            if self.wall_spent > self.limits.op_wall_seconds and not self.closed:
+                self._fail(f"the op's calls took more than {self.limits.op_wall_seconds:g} s of wall time in all")
 
     def _read(self, seconds: float, what: str) -> tuple[dict, dict]:
         try:
@@ -285,8 +304,9 @@ class RunnerProcess:
 
     def output_tail(self, n: int = 2000) -> str:
         try:
-            data = Path(self.output.name).read_bytes()[-n:]
-        except OSError:
+            size = os.fstat(self.output.fileno()).st_size
+            data = os.pread(self.output.fileno(), n, max(0, size - n))
+        except (OSError, ValueError):
             return ""
         return data.decode(errors="replace").strip()
 

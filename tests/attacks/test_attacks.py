@@ -180,3 +180,34 @@ def test_a_network_server_of_this_machine_is_out_of_reach(tmp_path):
     _, out = grade(env_module, "ReLU", tmp_path / "grade")
     server.close()
     assert results_of(out)["ReLU"]["score"] == 0 and not reached
+
+
+def test_links_in_the_submission_are_not_followed(tmp_path):
+    """A link to a secret of the grader's machine, or to /dev/zero, is not copied (the copy is made as root)."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-OF-THE-GRADER")
+    submission = tmp_path / "grade" / "submission"
+    submission.mkdir(parents=True)
+    (submission / "honest.py").write_text((SUBMISSIONS / "honest.py").read_text() + "\nfrom leak import *  # noqa\n")
+    (submission / "leak.py").symlink_to(secret)
+    (submission / "zero.py").symlink_to("/dev/zero")
+    out = tmp_path / "grade" / "out"
+    command = [sys.executable, "-m", "scratch_parity", "honest", "--submission", str(submission), "--out", str(out)]
+    done = subprocess.run([*command, "--only", "ReLU", "-n", "0", *LIMITS], capture_output=True, text=True, timeout=300)
+    relu = results_of(out)["ReLU"]
+    assert relu["score"] == 0 and "importing 'leak'" in relu["output"], relu  # never copied: not its own
+    assert "SECRET-OF-THE-GRADER" not in (out / "results.json").read_text() + done.stdout
+
+
+def test_a_helper_module_of_the_submission_may_bear_a_name_of_the_runners(tmp_path):
+    """The runner's own modules (protocol, sandbox, runner) leave no trace a submission's helper could meet."""
+    submission = tmp_path / "grade" / "submission"
+    submission.mkdir(parents=True)
+    (submission / "protocol.py").write_text("import numpy as np\n\n\ndef relu(x):\n    return np.maximum(x, 0)\n")
+    (submission / "layers.py").write_text(
+        (SUBMISSIONS / "honest.py").read_text().replace("np.maximum(x, 0)", "__import__('protocol').relu(x)")
+    )
+    out = tmp_path / "grade" / "out"
+    command = [sys.executable, "-m", "scratch_parity", "layers", "--submission", str(submission), "--out", str(out)]
+    subprocess.run([*command, "--only", "ReLU", "-n", "0", *LIMITS], capture_output=True, text=True, timeout=300)
+    assert results_of(out)["ReLU"]["score"] == 1.0, results_of(out)["ReLU"]["output"]
