@@ -102,7 +102,12 @@ def main(argv=None) -> int:
     parser.add_argument("--allow", action="append", default=[], help="a module the submission may import (repeatable)")
     parser.add_argument("-n", "--workers", default="auto", help="pytest-xdist workers (0: none)")
     args = parser.parse_args(argv)
-    out = Path(args.out).resolve()
+    out = Path(args.out)
+    if out.is_symlink() or (out.exists() and out.stat().st_uid != os.geteuid()):
+        # NOTE: a folder someone else made (in /tmp, say) could hold links for the results to be written through
+        print(f"scratch-check: {out} is a link or belongs to another user: give a folder of your own", file=sys.stderr)
+        return 2
+    out = out.resolve()
     (out / "results.json").unlink(missing_ok=True)  # never report an earlier run's results as this one's
     status = subprocess.call(pytest_command(args), env=grading_environment())
     reason = f"the checker stopped with status {status} before writing results"

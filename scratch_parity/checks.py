@@ -93,7 +93,10 @@ def numeric_gradients(runner, dout: np.ndarray, h: float = FD_STEP) -> dict[str,
     """
 
     def loss() -> float:
-        return float(np.sum(runner.forward() * dout))
+        output = np.asarray(runner.forward())
+        if output.shape != dout.shape:  # NOTE: else a broadcast product, as large as the two shapes' product
+            raise AssertionError(f"forward's output is {output.shape} at a nudged input, {dout.shape} before")
+        return float(np.sum(output * dout))
 
     grads = {}
     for name, a in runner.arrays.items():

@@ -77,3 +77,22 @@ def test_a_hanging_layer_fails_its_checks_instead_of_stopping_the_run(tmp_path):
     done, tests = check("slow", tmp_path / "slow_out", "--only", "ReLU", "--call-timeout", "1", cwd=tmp_path)
     assert done.returncode == 1 and tests["ReLU"]["status"] == "failed" and tests["ReLU"]["score"] == 0
     assert "within 1 s (wall clock)" in tests["ReLU"]["output"]
+
+
+def test_an_out_folder_of_another_user_or_a_link_is_refused(tmp_path):
+    """Results are never written through a folder someone else could have filled with links."""
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "out").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    command = [
+        sys.executable,
+        "-m",
+        "scratch_parity",
+        "scratch.manual",
+        "--out",
+        str(tmp_path / "out"),
+        "--only",
+        "ReLU",
+    ]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "is a link or belongs to another user" in done.stderr
+    assert not any((tmp_path / "elsewhere").iterdir())

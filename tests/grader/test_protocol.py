@@ -79,3 +79,19 @@ def test_constructor_arguments_keep_tuples_and_layer_recipes():
         "layer": "built",
     }
     assert built == [{"class": "ReLU"}]
+
+
+def test_finite_differences_refuse_an_output_that_changes_shape():
+    """A forward that answers the nudged calls in another shape would make a huge broadcast product."""
+    from scratch_parity.checks import numeric_gradients
+
+    class Runner:
+        def __init__(self):
+            self.arrays, self.calls = {"input": np.zeros(3)}, 0
+
+        def forward(self):
+            self.calls += 1
+            return np.zeros((1, 3)) if self.calls > 1 else np.zeros(3)
+
+    with pytest.raises(AssertionError, match=r"\(1, 3\) at a nudged input"):
+        numeric_gradients(Runner(), np.ones(3))
