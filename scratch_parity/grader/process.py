@@ -82,10 +82,6 @@ class RunnerFailure(BaseException):
     """
 
 
-class ImportFailed(Exception):
-    """The student's module could not be imported in the runner (a syntax error, a refused import, ...)."""
-
-
 @dataclasses.dataclass(frozen=True)
 class Isolation:
     """How much of the isolation this machine allows: a uid of the runner's own, a network namespace."""
@@ -254,26 +250,20 @@ class RunnerProcess:
                 self._fail(f"the op's calls took more than {self.limits.op_wall_seconds:g} s of wall time in all")
 
     def _read(self, seconds: float, what: str) -> tuple[dict, dict]:
-        try:
-            (size,) = protocol.HEADER.unpack(self._read_exactly(protocol.HEADER.size, seconds, what))
-            if size > protocol.MAX_BYTES:
-                raise protocol.ProtocolError(f"a reply of {size} bytes is over the limit of {protocol.MAX_BYTES}")
-            return protocol.decode(self._read_exactly(size, seconds, what))
-        except protocol.ProtocolError as e:
-            self._fail(f"the runner's reply to {what} is not a message of the grader's ({e})")
+        """One reply, each chunk of it within ``seconds``; the runner's end or a malformed reply fails it."""
 
-    def _read_exactly(self, n: int, seconds: float, what: str) -> bytes:
-        chunks, left = [], n
-        while left:
+        def chunk(n: int) -> bytes:
             ready, _, _ = select.select([self.replies], [], [], seconds)
             if not ready:
                 self._fail(f"no reply to {what} within {seconds:g} s (wall clock): the code hangs or waits")
-            chunk = os.read(self.replies, min(left, 1 << 20))
-            if not chunk:
-                self._fail(f"the runner ended during {what}: {self._exit_reason()}")
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+            return os.read(self.replies, min(n, 1 << 20))
+
+        try:
+            return protocol.read_message(chunk)
+        except EOFError:
+            self._fail(f"the runner ended during {what}: {self._exit_reason()}")
+        except protocol.ProtocolError as e:
+            self._fail(f"the runner's reply to {what} is not a message of the grader's ({e})")
 
     def _exit_reason(self) -> str:
         try:

@@ -305,7 +305,7 @@ def main(argv=None) -> int:
     handlers = {name: getattr(layers, name) for name in Layers.CALLS}
     while True:
         try:
-            meta, arrays = protocol.read_message(requests)
+            meta, arrays = protocol.read_message(requests.read)
         except EOFError:
             return 0
         try:

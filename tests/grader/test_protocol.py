@@ -67,7 +67,7 @@ def test_a_message_over_the_limit_is_refused_before_it_is_read():
             return protocol.HEADER.pack(protocol.MAX_BYTES + 1)[:n]
 
     with pytest.raises(protocol.ProtocolError, match="over the limit"):
-        protocol.read_message(Stream())
+        protocol.read_message(Stream().read)
 
 
 def test_constructor_arguments_keep_tuples_and_layer_recipes():
