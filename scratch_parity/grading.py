@@ -13,7 +13,9 @@ Works under pytest-xdist: what a worker learns travels with the test reports.
 """
 
 import json
+import os
 import signal
+import tempfile
 import threading
 from pathlib import Path
 
@@ -193,9 +195,25 @@ def write_zero_results(out: Path, rows: list[dict], reason: str, checked: str = 
     """``rows`` (from ``zero_rows``) as results.json and grades.md in ``out``, as a grading run writes them."""
     results = {**gradescope(rows), "output": reason}
     out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(json.dumps(results, indent=1))
-    (out / "grades.md").write_text(markdown(rows, checked) + f"\n{reason}\n")
+    replace_file(out / "results.json", json.dumps(results, indent=1))
+    replace_file(out / "grades.md", markdown(rows, checked) + f"\n{reason}\n")
     return results
+
+
+def replace_file(path: Path, text: str) -> None:
+    """``text`` as the file ``path``, written to a new file beside it and moved into place.
+
+    NOTE: never opened by its name: a link planted there (to a file the grader may write) is replaced, not
+    followed, and a reader sees the old file or the new one, never half of it."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w") as f:
+            f.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def first_lines(text: str, n: int = 12) -> str:
@@ -255,8 +273,8 @@ def pytest_terminal_summary(terminalreporter, config):
     out.mkdir(parents=True, exist_ok=True)
     impl = config.getoption("--impl")
     text = markdown(rows, f"`{impl}` ({config.getoption('--contract')} contract)" if impl else "")
-    (out / "grades.md").write_text(text)
-    (out / "results.json").write_text(json.dumps(gradescope(rows), indent=1))
+    replace_file(out / "grades.md", text)
+    replace_file(out / "results.json", json.dumps(gradescope(rows), indent=1))
     terminalreporter.section("verdict per op")
     terminalreporter.write(text)
     terminalreporter.write_line(f"written to {out / 'grades.md'} and {out / 'results.json'}")

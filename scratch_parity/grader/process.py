@@ -8,9 +8,12 @@ a message, is killed and raises ``RunnerFailure`` with the reason. ``close()`` k
 it (its whole process group, and under a uid of its own every process of that uid) and removes its
 folder; only then may the parent write results.
 
-Where the grader runs as root, the runner also gets a network namespace of its own (``unshare
---net``: no interface but a loopback that is down) and an unprivileged uid; elsewhere it runs as the
-grader's user, confined by its limits and its audit hook only. ``isolation()`` says which applies.
+Where the grader runs as root, the runner also gets an unprivileged uid, a network namespace of its own
+(``unshare --net``: no interface but a loopback that is down) and, where the kernel allows a mount
+namespace, a file system of its own (``jail``): the standard library, numpy, its own code and the
+submission, and nothing else (no torch, no solutions, no tests, no results folder). Elsewhere it runs
+as the grader's user, confined by its limits and its audit hook only. ``isolation()`` says which
+applies, and names the packages the runner's user could still read.
 """
 
 import dataclasses
@@ -30,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scratch_parity.grader import protocol
+from scratch_parity.grader import jail, protocol
 
 GRADER_DIR = Path(__file__).resolve().parent
 PACKAGE_DIR = GRADER_DIR.parent
@@ -90,15 +93,31 @@ class Isolation:
     uid: int | None
     network_namespace: bool
     notes: tuple[str, ...] = ()
+    python_prefix: str | None = None  # set where the runner gets a file system of its own (``jail``)
+
+    @property
+    def own_file_system(self) -> bool:
+        return self.python_prefix is not None
 
     def describe(self) -> str:
         user = f"uid {self.uid}" if self.uid is not None else "the grader's own user"
         net = "a network namespace of its own" if self.network_namespace else "the grader's network (sockets refused)"
-        return f"runner as {user}, in {net}" + "".join(f"; {n}" for n in self.notes)
+        files = (
+            "a file system of its own (numpy, the standard library and the submission; no torch, solutions or tests)"
+            if self.own_file_system
+            else "the grader's file system (what its user can read)"
+        )
+        return f"runner as {user}, in {net}, with {files}" + "".join(f"; {n}" for n in self.notes)
 
 
 def numpy_parent() -> str:
     return str(Path(np.__file__).resolve().parent.parent)
+
+
+def numpy_folders() -> tuple[str, ...]:
+    """numpy's package folder and, for a wheel, the folder of the libraries it links (OpenBLAS)."""
+    package = Path(np.__file__).resolve().parent
+    return tuple(str(p) for p in (package, package.with_name("numpy.libs")) if p.is_dir())
 
 
 def _probe(command: list[str], **kwargs) -> bool:
@@ -115,24 +134,60 @@ def isolation() -> Isolation:
     if os.geteuid() != 0:
         return Isolation(sys.executable, None, False, ("not root: no user or network namespace of its own",))
     uid = claim_uid()
-    check_numpy = f"import sys; sys.path.insert(0, {numpy_parent()!r}); import numpy"
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    candidates = [sys.executable, f"/usr/bin/{version}", f"/usr/local/bin/{version}"]
-    python = next(
-        (
-            p
-            for p in candidates
-            if os.path.exists(p) and _probe([p, "-I", "-S", "-c", check_numpy], user=uid, group=uid, extra_groups=[])
-        ),
-        None,
-    )
+    base = getattr(sys, "_base_executable", sys.executable)
+    candidates = list(dict.fromkeys([base, sys.executable, f"/usr/bin/{version}", f"/usr/local/bin/{version}"]))
+    candidates = [p for p in candidates if os.path.exists(p)]
     notes = []
-    if python is None:
-        notes.append("no Python with numpy that an unprivileged user can run: the runner keeps the grader's user")
     network = bool(shutil.which("unshare")) and _probe(["unshare", "--net", "--", "true"])
     if not network:
         notes.append("no network namespace (unshare --net failed)")
+    if jail.available():
+        for python in candidates:
+            prefix = jail.python_prefix(python)
+            if prefix and numpy_runs_in_jail(python, prefix, uid):
+                return Isolation(python, uid, network, tuple(notes), python_prefix=prefix)
+        notes.append("a mount namespace, but no Python with numpy ran in it: the grader's file system is visible")
+    else:
+        notes.append("no mount namespace (unshare --mount failed): the runner sees what its user may read")
+    check_numpy = f"import sys; sys.path.insert(0, {numpy_parent()!r}); import numpy"
+    python = next(
+        (p for p in candidates if _probe([p, "-I", "-S", "-c", check_numpy], user=uid, group=uid, extra_groups=[])),
+        None,
+    )
+    if python is None:
+        notes.append("no Python with numpy that an unprivileged user can run: the runner keeps the grader's user")
+    else:
+        notes += [
+            f"{name} at {folder} is readable by the runner's user (make it unreadable to others: chmod o-rx)"
+            for name, folder in readable_secrets(python, uid)
+        ]
     return Isolation(python or sys.executable, uid if python else None, network, tuple(notes))
+
+
+def readable_secrets(python: str, uid: int) -> list[tuple[str, str]]:
+    """The packages a runner must not import (torch, the solutions, the twins) that ``uid`` can still read."""
+    found = []
+    for name in ("torch", "scratch", "reference"):
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        folder = str(Path(next(iter(spec.submodule_search_locations))).resolve())
+        listing = f"import os; os.listdir({folder!r})"
+        if _probe([python, "-I", "-S", "-c", listing], user=uid, group=uid, extra_groups=[]):
+            found.append((name, folder))
+    return found
+
+
+def numpy_runs_in_jail(python: str, prefix: str, uid: int) -> bool:
+    """Whether ``python`` imports numpy, as ``uid``, in a file system like a runner's."""
+    code = (
+        f"import os, sys; os.setgroups([]); os.setgid({uid}); os.setuid({uid}); "
+        f"sys.path.insert(0, {numpy_parent()!r}); import numpy; numpy.ones(2) @ numpy.ones(2)"
+    )
+    with tempfile.TemporaryDirectory(prefix="scratch-parity-probe-") as root:
+        view = jail.View(root, trees=(prefix,), read_only=numpy_folders())
+        return _probe(view.command([python, "-I", "-S", "-c", code], network=False))
 
 
 def copy_submission(source: Path, target: Path) -> None:
@@ -192,7 +247,6 @@ class RunnerProcess:
         self.output = open(self.folder / "output.log", "w+b")
         reply_read, reply_write = os.pipe()
         command = [
-            *(["unshare", "--net", "--"] if self.isolation.network_namespace else []),
             self.isolation.python,
             "-I",
             "-S",
@@ -205,12 +259,24 @@ class RunnerProcess:
             f"--allowed-path={allowed}",
             f"--work={work}",
             f"--reply-fd={reply_write}",
-            f"--cpu={limits.cpu_seconds}",
-            f"--memory={limits.memory_bytes}",
+            f"--cpu={self.limits.cpu_seconds}",
+            f"--memory={self.limits.memory_bytes}",
             *(f"--allow={pattern}" for pattern in allow),
             *(f"--read={path}" for path in reads),
             *([f"--uid={self.isolation.uid}", f"--gid={self.isolation.uid}"] if self.isolation.uid is not None else []),
         ]
+        if self.isolation.own_file_system:
+            root = self.folder / "root"
+            root.mkdir()
+            view = jail.View(
+                str(root),
+                trees=(self.isolation.python_prefix,),
+                read_only=(str(GRADER_DIR), *numpy_folders(), str(submission_copy), str(allowed), *reads),
+                writable=(str(work),),
+            )
+            command = view.command(command, network=self.isolation.network_namespace)
+        elif self.isolation.network_namespace:
+            command = ["unshare", "--net", "--", *command]
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,

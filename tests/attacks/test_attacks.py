@@ -10,6 +10,7 @@ With ``--parity-report=DIR`` the table of attacks and outcomes goes to DIR/attac
 
 import hashlib
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 
 import scratch_parity
+from scratch_parity.grader import process
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
 PACKAGE = Path(scratch_parity.__file__).parent
@@ -34,6 +36,7 @@ class Attack:
     reason: str = ""  # a piece of the reason that results.json gives for the 0
     wait: float = 0.0  # seconds to wait before reading the results again (for processes left behind)
     options: tuple[str, ...] = ()  # scratch-check's options for this attack, after LIMITS
+    needs_own_file_system: bool = False  # only the runner's own file system stops it (root and a mount namespace)
 
     @property
     def description(self) -> str:
@@ -61,6 +64,7 @@ ATTACKS = [
     Attack("network", "ReLU", "does not allow importing 'socket'"),
     Attack("forge_replies", "ReLU", "not a message of the grader's"),
     Attack("flood_output", "ReLU", "File too large"),
+    Attack("hook_emptied", "ReLU", "differs", needs_own_file_system=True),
 ]
 
 
@@ -109,6 +113,11 @@ def test_an_honest_layer_that_computes_zeros_earns_nothing(tmp_path):
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
 def test_an_attack_earns_nothing_and_leaves_the_results_alone(attack, tmp_path, record_property):
+    if attack.needs_own_file_system and not process.isolation().own_file_system:
+        pytest.skip(
+            f"{attack.name} is stopped only where the grader is root with a mount namespace; here: "
+            f"{process.isolation().describe()}"
+        )
     before = package_fingerprint()
     done, out = grade(SUBMISSIONS / f"{attack.name}.py", attack.op, tmp_path, *attack.options)
     written = (out / "results.json").read_text()
@@ -122,6 +131,28 @@ def test_an_attack_earns_nothing_and_leaves_the_results_alone(attack, tmp_path, 
     assert (out / "results.json").read_text() == written, "the results changed after the grader had written them"
     assert "hacked" not in written and "999" not in written
     assert package_fingerprint() == before, "the grader's files changed"
+
+
+def test_the_runner_has_a_file_system_of_its_own_where_the_grader_is_root():
+    """CI grades as root: there the runner must see numpy and its submission only (the audit hook alone can be
+    emptied from inside, see the hook_emptied attack). A non-root developer gets the reason instead."""
+    if os.geteuid() != 0:
+        pytest.skip("not root: the runner keeps the grader's user and file system (docs/grading.md)")
+    isolation = process.isolation()
+    assert isolation.own_file_system and isolation.uid is not None and isolation.network_namespace, isolation
+
+
+def test_a_link_planted_as_a_results_file_is_replaced_not_followed(tmp_path):
+    """results.json and grades.md are written beside and moved into place: a link there is not written through."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("untouched")
+    out = tmp_path / "grade" / "out"
+    out.mkdir(parents=True)
+    for name in ("results.json", "grades.md"):
+        (out / name).symlink_to(victim)
+    done, _ = grade(SUBMISSIONS / "honest.py", "ReLU", tmp_path / "grade")
+    assert victim.read_text() == "untouched", done.stdout[-2000:]
+    assert not (out / "results.json").is_symlink() and results_of(out)["ReLU"]["score"] == 1.0
 
 
 def test_a_module_that_does_not_import_scores_zero_of_the_whole(tmp_path):
